@@ -1,0 +1,57 @@
+mod catalog;
+mod check;
+mod test;
+
+use crate::cli::{Cli, Command};
+use crate::diag::CliError;
+use crate::Exit;
+use podauth_policies::Bundle;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+pub fn dispatch(cli: Cli) -> Result<Exit, CliError> {
+    let color = crate::style::use_color(cli.color);
+    match cli.command {
+        Command::Check(args) => check::run(&args, color),
+        Command::Rules(args) => catalog::rules(&args),
+        Command::Explain(args) => catalog::explain(&args, color),
+        Command::Test(args) => test::run(&args, color),
+        Command::Version => {
+            emit(|out| writeln!(out, "kubectl-podauth {}", crate::version::VERSION_LINE))?;
+            Ok(Exit::Clean)
+        }
+    }
+}
+
+/// Writes to stdout through a buffer. A closed pipe (`| head`) is not an error:
+/// the output is simply cut short.
+pub(crate) fn emit(print: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), CliError> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = print(&mut out).and_then(|()| out.flush());
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::new(format!("writing output: {e}"))),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// The embedded policies plus any custom policy directories.
+pub(crate) fn load_bundle(dirs: &[PathBuf]) -> Result<Bundle, CliError> {
+    let mut bundle = Bundle::embedded();
+    for dir in dirs {
+        if !dir.is_dir() {
+            return Err(CliError::new(format!(
+                "policy directory {} does not exist",
+                dir.display()
+            ))
+            .hint("--policy takes a directory of .rego files"));
+        }
+        bundle.add_dir(dir).map_err(|errors| {
+            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            CliError::new(format!("invalid custom policy: {}", list.join("; ")))
+                .hint("each rule needs a # METADATA block; see docs/custom-policies.md")
+        })?;
+    }
+    Ok(bundle)
+}

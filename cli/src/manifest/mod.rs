@@ -1,0 +1,240 @@
+//! Reads Kubernetes manifests from files, directories and stdin.
+//!
+//! Every object remembers its file, document number and line. Bad input never
+//! stops the run: each problem becomes an [`InputError`] naming file, document
+//! and line, and the remaining documents and files are still read.
+
+mod documents;
+mod limits;
+mod locate;
+mod sources;
+mod yaml;
+
+pub use documents::Span;
+pub use limits::Limits;
+pub use locate::line_of_path;
+pub use sources::{expand_sources, Source};
+
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Where an object came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The path as the user gave it (or found under a directory); `-` for stdin.
+    pub file: Arc<str>,
+    /// 1-based document number within the file.
+    pub document: usize,
+    /// 1-based line where the object starts.
+    pub line: usize,
+    /// Position in the document's `items` when the document is a List.
+    pub item: Option<usize>,
+    /// The document's place in the file's text.
+    pub span: Span,
+}
+
+/// One Kubernetes object read from a manifest.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub value: Value,
+    pub origin: Origin,
+}
+
+/// A problem with the input. Displayed as `file: document N (line L): message`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InputError {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        match (self.document, self.line) {
+            (Some(d), Some(l)) => write!(f, ": document {d} (line {l})")?,
+            (Some(d), None) => write!(f, ": document {d}")?,
+            (None, Some(l)) => write!(f, ": line {l}")?,
+            (None, None) => {}
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Everything read from a set of sources.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub manifests: Vec<Manifest>,
+    /// The text of every file read, to locate the lines of findings.
+    pub texts: std::collections::HashMap<Arc<str>, Arc<str>>,
+    pub errors: Vec<InputError>,
+    pub files_read: usize,
+    /// Objects skipped because no rule reads their kind.
+    pub skipped_unknown_kinds: usize,
+}
+
+impl Loaded {
+    /// The line of a field inside an object, from its JSON path.
+    pub fn line_of(&self, origin: &Origin, path: &str) -> usize {
+        self.texts
+            .get(&origin.file)
+            .and_then(|text| text.get(origin.span.start..origin.span.end))
+            .and_then(|doc| line_of_path(doc, origin.span.first_line, origin.item, path))
+            .unwrap_or(origin.line)
+    }
+
+    fn merge(&mut self, other: Loaded) {
+        self.manifests.extend(other.manifests);
+        self.texts.extend(other.texts);
+        self.errors.extend(other.errors);
+        self.files_read += other.files_read;
+        self.skipped_unknown_kinds += other.skipped_unknown_kinds;
+    }
+}
+
+/// Reads and parses every source. Files are parsed in parallel; the result keeps
+/// the order of the sources.
+pub fn load(
+    sources: &[Source],
+    limits: &Limits,
+    is_supported_kind: &(dyn Fn(&str) -> bool + Sync),
+) -> Loaded {
+    use rayon::prelude::*;
+    let (files, mut loaded) = expand_sources(sources);
+    let parts: Vec<Loaded> = files
+        .par_iter()
+        .map(|file| match sources::read_source(file, limits) {
+            Ok(text) => {
+                let mut part = parse_text(&file.display_name(), &text, limits, is_supported_kind);
+                part.files_read = 1;
+                part
+            }
+            Err(e) => Loaded {
+                errors: vec![e],
+                ..Loaded::default()
+            },
+        })
+        .collect();
+    for part in parts {
+        loaded.merge(part);
+    }
+    loaded
+}
+
+/// Parses the text of one file: JSON, or one or more YAML documents.
+pub fn parse_text(
+    file: &str,
+    text: &str,
+    limits: &Limits,
+    is_supported_kind: &(dyn Fn(&str) -> bool + Sync),
+) -> Loaded {
+    let file: Arc<str> = Arc::from(file);
+    let mut out = Loaded::default();
+    out.texts.insert(file.clone(), Arc::from(text));
+    for doc in documents::parse_documents(text, limits) {
+        let origin = Origin {
+            file: file.clone(),
+            document: doc.number,
+            line: doc.line,
+            item: None,
+            span: doc.span,
+        };
+        match doc.result {
+            Ok(value) => add_object(value, origin, &doc.item_lines, is_supported_kind, &mut out),
+            Err(e) => out.errors.push(InputError {
+                file: file.to_string(),
+                document: Some(doc.number),
+                line: Some(e.line.unwrap_or(doc.line)),
+                message: e.message,
+            }),
+        }
+    }
+    out
+}
+
+fn add_object(
+    value: Value,
+    origin: Origin,
+    item_lines: &[usize],
+    is_supported_kind: &(dyn Fn(&str) -> bool + Sync),
+    out: &mut Loaded,
+) {
+    let error = |origin: &Origin, message: String| InputError {
+        file: origin.file.to_string(),
+        document: Some(origin.document),
+        line: Some(origin.line),
+        message,
+    };
+    let Value::Object(map) = &value else {
+        out.errors.push(error(
+            &origin,
+            format!("document is {}, not a Kubernetes object", describe(&value)),
+        ));
+        return;
+    };
+    let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
+    let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let missing: Vec<&str> = [("apiVersion", api_version), ("kind", kind)]
+        .iter()
+        .filter(|(_, v)| v.is_empty())
+        .map(|(k, _)| *k)
+        .collect();
+    if !missing.is_empty() {
+        out.errors.push(error(
+            &origin,
+            format!("object has no {}", missing.join(" or ")),
+        ));
+        return;
+    }
+    if kind.ends_with("List") && matches!(map.get("items"), Some(Value::Array(_))) {
+        let Value::Object(mut map) = value else {
+            unreachable!("checked above")
+        };
+        let Some(Value::Array(items)) = map.remove("items") else {
+            unreachable!("checked above")
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let line = item_lines.get(i).copied().unwrap_or(origin.line);
+            let item_origin = Origin {
+                line,
+                item: Some(i),
+                ..origin.clone()
+            };
+            if !item.is_object() {
+                out.errors.push(error(
+                    &item_origin,
+                    format!("items[{i}] is {}, not a Kubernetes object", describe(&item)),
+                ));
+                continue;
+            }
+            add_object(item, item_origin, &[], is_supported_kind, out);
+        }
+        return;
+    }
+    if !map.get("metadata").is_none_or(Value::is_object) {
+        out.errors.push(error(
+            &origin,
+            format!("{kind} has metadata that is not a mapping"),
+        ));
+        return;
+    }
+    if is_supported_kind(kind) {
+        out.manifests.push(Manifest { value, origin });
+    } else {
+        out.skipped_unknown_kinds += 1;
+    }
+}
+
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "empty",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}

@@ -1,0 +1,141 @@
+//! The report every printer renders: findings, workloads, summary and errors.
+//! Its JSON shape is documented in docs/json-schema.md and versioned.
+use crate::manifest::InputError;
+use podauth_policies::Severity;
+use serde::Serialize;
+
+/// Bumped when the JSON shape changes incompatibly.
+pub const REPORT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "camelCase")]
+pub struct Resource {
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl Resource {
+    pub fn of(object: &serde_json::Value) -> Resource {
+        let s =
+            |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let meta = object.get("metadata");
+        Resource {
+            api_version: s(object.get("apiVersion")),
+            kind: s(object.get("kind")),
+            namespace: meta
+                .and_then(|m| m.get("namespace"))
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
+            name: s(meta.and_then(|m| m.get("name"))),
+        }
+    }
+
+    /// `namespace/Kind/name`, or `Kind/name` when cluster-scoped or unset.
+    pub fn display(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{ns}/{}/{}", self.kind, self.name),
+            None => format!("{}/{}", self.kind, self.name),
+        }
+    }
+}
+
+/// Where in a file a finding sits.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Source {
+    pub file: String,
+    /// Line of the offending field (of the object, when the field is absent).
+    pub line: usize,
+    pub document: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: String,
+    pub name: String,
+    pub severity: Severity,
+    pub title: String,
+    pub resource: Resource,
+    pub source: Option<Source>,
+    pub path: String,
+    pub message: String,
+    pub remediation: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Workload {
+    pub resource: Resource,
+    pub source: Option<Source>,
+    pub service_account: String,
+    pub methods: Vec<String>,
+    pub effective: String,
+    pub rank: Option<u8>,
+    pub recommended: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub findings: usize,
+    pub by_severity: serde_json::Map<String, serde_json::Value>,
+    pub objects_read: usize,
+    pub files_read: usize,
+    pub errors: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub findings: Vec<Finding>,
+    pub workloads: Vec<Workload>,
+    pub summary: Summary,
+    pub errors: Vec<InputError>,
+}
+
+impl Report {
+    pub fn new(
+        mut findings: Vec<Finding>,
+        workloads: Vec<Workload>,
+        errors: Vec<InputError>,
+        objects_read: usize,
+        files_read: usize,
+    ) -> Report {
+        findings.sort_by(|a, b| {
+            (&a.source, &a.resource, &a.rule, &a.path).cmp(&(
+                &b.source,
+                &b.resource,
+                &b.rule,
+                &b.path,
+            ))
+        });
+        let by_severity = Severity::ALL
+            .iter()
+            .map(|sev| {
+                let n = findings.iter().filter(|f| f.severity == *sev).count();
+                (sev.as_str().to_string(), serde_json::Value::from(n))
+            })
+            .collect();
+        let summary = Summary {
+            findings: findings.len(),
+            by_severity,
+            objects_read,
+            files_read,
+            errors: errors.len(),
+        };
+        Report {
+            version: REPORT_VERSION,
+            findings,
+            workloads,
+            summary,
+            errors,
+        }
+    }
+
+    /// True when some finding is at or above the threshold.
+    pub fn fails(&self, threshold: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= threshold)
+    }
+}

@@ -1,0 +1,250 @@
+# METADATA
+# title: Kubernetes object helpers
+# description: >-
+#   Shared facts computed once per evaluation: every pod spec with its JSON path,
+#   every container and env entry, and keyed indexes for cross-object lookups.
+#   Rules join through these indexes, never through nested scans.
+# scope: package
+package podauth.lib.k8s
+
+import data.podauth.lib.objects
+
+# Where each workload kind keeps its pod template.
+pod_template_path := {
+	"Pod": [],
+	"Deployment": ["spec", "template"],
+	"StatefulSet": ["spec", "template"],
+	"DaemonSet": ["spec", "template"],
+	"ReplicaSet": ["spec", "template"],
+	"ReplicationController": ["spec", "template"],
+	"Job": ["spec", "template"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template"],
+}
+
+workload_kinds := {k | some k, _ in pod_template_path}
+
+container_fields := ["initContainers", "containers", "ephemeralContainers"]
+
+# pods[ref] is the pod (template) of the reviewed object at position ref.
+pods[ref] := pod if {
+	some ref, obj in objects.review
+	prefix := pod_template_path[obj.kind]
+	spec := object.get(obj, array.concat(prefix, ["spec"]), null)
+	is_object(spec)
+	ns := namespace(obj)
+	pod := {
+		"ref": ref,
+		"object": obj,
+		"spec": spec,
+		"metadata": object.get(obj, array.concat(prefix, ["metadata"]), {}),
+		"spec_path": path(array.concat(prefix, ["spec"])),
+		"metadata_path": path(array.concat(prefix, ["metadata"])),
+		"namespace": ns,
+		"service_account": service_account_name(spec),
+	}
+}
+
+# Every container of every pod, with its path, e.g. spec.template.spec.containers[0].
+containers := [c |
+	some ref, pod in pods
+	some field in container_fields
+	some i, container in object.get(pod.spec, field, [])
+	is_object(container)
+	c := {
+		"ref": ref,
+		"pod": pod,
+		"container": container,
+		"name": object.get(container, "name", ""),
+		"path": sprintf("%s.%s[%d]", [pod.spec_path, field, i]),
+	}
+]
+
+# Every env entry of every container. `value` is null unless it is a literal string.
+env_vars := [e |
+	some c in containers
+	some j, entry in object.get(c.container, "env", [])
+	is_object(entry)
+	e := {
+		"ref": c.ref,
+		"container": c,
+		"entry": entry,
+		"name": env_name(entry),
+		"value": literal_value(entry),
+		"path": sprintf("%s.env[%d]", [c.path, j]),
+	}
+]
+
+env_name(entry) := entry.name if is_string(entry.name)
+else := ""
+
+literal_value(entry) := entry.value if is_string(entry.value)
+else := null
+
+service_account_name(spec) := spec.serviceAccountName if {
+	is_string(spec.serviceAccountName)
+	spec.serviceAccountName != ""
+} else := spec.serviceAccount if {
+	is_string(spec.serviceAccount)
+	spec.serviceAccount != ""
+} else := "default"
+
+namespace(obj) := obj.metadata.namespace if {
+	is_string(obj.metadata.namespace)
+	obj.metadata.namespace != ""
+} else := "default"
+
+name(obj) := obj.metadata.name if is_string(obj.metadata.name)
+else := ""
+
+annotations(meta) := meta.annotations if is_object(meta.annotations)
+else := {}
+
+labels(meta) := meta.labels if is_object(meta.labels)
+else := {}
+
+key(ns, n) := sprintf("%s/%s", [ns, n])
+
+# path(["metadata", "annotations", "iam.amazonaws.com/role"]) is
+# metadata.annotations["iam.amazonaws.com/role"]: the path syntax findings use.
+path(segments) := concat("", [s |
+	some i, seg in segments
+	s := segment(i, seg)
+])
+
+segment(_, seg) := sprintf("[%d]", [seg]) if is_number(seg)
+
+segment(i, seg) := seg if {
+	is_string(seg)
+	i == 0
+	regex.match(`^[A-Za-z0-9_-]+$`, seg)
+}
+
+segment(i, seg) := sprintf(".%s", [seg]) if {
+	is_string(seg)
+	i > 0
+	regex.match(`^[A-Za-z0-9_-]+$`, seg)
+}
+
+segment(_, seg) := sprintf("[%q]", [seg]) if {
+	is_string(seg)
+	not regex.match(`^[A-Za-z0-9_-]+$`, seg)
+}
+
+# Appends segments to an already rendered path.
+child(base, segs) := path(segs) if {
+	base == ""
+} else := concat("", array.concat([base], [segment(1, seg) | some seg in segs]))
+
+# --- Lookup indexes over the context (unique by identity, so keys never clash) ---
+
+service_accounts[key(namespace(sa), name(sa))] := sa if {
+	some sa in objects.context
+	sa.kind == "ServiceAccount"
+}
+
+namespaces[name(ns)] := ns if {
+	some ns in objects.context
+	ns.kind == "Namespace"
+}
+
+secrets[key(namespace(s), name(s))] := s if {
+	some s in objects.context
+	s.kind == "Secret"
+}
+
+config_maps[key(namespace(cm), name(cm))] := cm if {
+	some cm in objects.context
+	cm.kind == "ConfigMap"
+}
+
+# Namespaces for which at least one ServiceAccount is in the context.
+namespaces_with_service_accounts contains namespace(sa) if {
+	some sa in objects.context
+	sa.kind == "ServiceAccount"
+}
+
+# The ServiceAccount object a pod runs as, when it is in the context.
+pod_service_account(pod) := service_accounts[key(pod.namespace, pod.service_account)]
+
+daemon_sets[key(namespace(ds), name(ds))] := ds if {
+	some ds in objects.context
+	ds.kind == "DaemonSet"
+}
+
+# The API group of an apiVersion ("" for the core group).
+group(api_version) := split(api_version, "/")[0] if contains(api_version, "/")
+else := ""
+
+# --- Pod Identity associations, however they are declared ---
+
+crossplane_groups := {"eks.aws.upbound.io", "eks.aws.m.upbound.io"}
+
+# Normalised associations declared by one object: the ACK and Crossplane
+# PodIdentityAssociation kinds, and eksctl ClusterConfig iam.podIdentityAssociations.
+# Each entry: {namespace, service_account, role_arn, path}.
+association_entries(obj) := [{
+	"namespace": obj.spec.namespace,
+	"service_account": obj.spec.serviceAccount,
+	"role_arn": object.get(obj.spec, "roleARN", ""),
+	"path": "spec",
+}] if {
+	obj.kind == "PodIdentityAssociation"
+	group(obj.apiVersion) == "eks.services.k8s.aws"
+} else := [{
+	"namespace": obj.spec.forProvider.namespace,
+	"service_account": obj.spec.forProvider.serviceAccount,
+	"role_arn": object.get(obj.spec.forProvider, "roleArn", ""),
+	"path": "spec.forProvider",
+}] if {
+	obj.kind == "PodIdentityAssociation"
+	crossplane_groups[group(obj.apiVersion)]
+} else := [a |
+	some i, entry in obj.iam.podIdentityAssociations
+	a := {
+		"namespace": object.get(entry, "namespace", ""),
+		"service_account": object.get(entry, "serviceAccountName", ""),
+		"role_arn": object.get(entry, "roleARN", ""),
+		"path": sprintf("iam.podIdentityAssociations[%d]", [i]),
+	}
+] if {
+	obj.kind == "ClusterConfig"
+} else := []
+
+pod_identity_associations := [a |
+	some obj in objects.context
+	some a in association_entries(obj)
+]
+
+# "namespace/serviceaccount" keys that have a Pod Identity association.
+pod_identity_keys contains key(a.namespace, a.service_account) if {
+	some a in pod_identity_associations
+}
+
+# True when any association source is in scope (so an absence means something).
+associations_in_scope if count(pod_identity_associations) > 0
+
+# --- IRSA ---
+
+irsa_annotation := "eks.amazonaws.com/role-arn"
+
+# Role ARN of a ServiceAccount object's IRSA annotation.
+irsa_role(sa) := k8s_annotation if {
+	k8s_annotation := annotations(sa.metadata)[irsa_annotation]
+	is_string(k8s_annotation)
+	k8s_annotation != ""
+}
+
+# eksctl ClusterConfig iam.serviceAccounts[] declare IRSA service accounts too.
+eksctl_irsa_keys contains key(object.get(sa.metadata, "namespace", "default"), sa.metadata.name) if {
+	some obj in objects.context
+	obj.kind == "ClusterConfig"
+	some sa in obj.iam.serviceAccounts
+}
+
+# "namespace/serviceaccount" keys whose ServiceAccount is bound to a role with IRSA.
+irsa_keys contains k if {
+	some k, sa in service_accounts
+	irsa_role(sa)
+}
+
+irsa_keys contains k if some k in eksctl_irsa_keys

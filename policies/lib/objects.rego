@@ -1,0 +1,95 @@
+# METADATA
+# title: Engine adapters
+# description: >-
+#   Turns each engine's input shape into the same two collections. Rules read
+#   `review` (objects that may produce findings) and `context` (objects
+#   used only for cross-object lookups); they never read `input` or `data` directly.
+# scope: package
+package podauth.lib.objects
+
+# Objects under review, by position. The CLI sends {"objects": [...]};
+# Gatekeeper sends {"review": {"object": ...}}; Kubewarden's opa mode sends
+# {"request": {"object": ...}}. A finding's `ref` is the position in this array.
+review := input.objects if {
+	is_array(input.objects)
+} else := [input.review.object] if {
+	is_object(input.review.object)
+} else := [input.request.object] if {
+	is_object(input.request.object)
+} else := []
+
+# Objects available for lookups, unique by identity. The CLI de-duplicates
+# `input.context`; admission engines supply their own inventories.
+context := input.context if {
+	is_array(input.context)
+} else := gatekeeper_inventory if {
+	is_object(data.inventory)
+} else := kubewarden_inventory if {
+	is_object(data.kubernetes)
+} else := []
+
+# data.inventory.cluster[groupVersion][kind][name] and
+# data.inventory.namespace[namespace][groupVersion][kind][name].
+gatekeeper_inventory := array.concat(
+	[with_type(obj, gv, kind) |
+		some gv, kinds in object.get(data.inventory, "cluster", {})
+		some kind, objs in kinds
+		some obj in objs
+	],
+	[with_type(obj, gv, kind) |
+		some _, gvs in object.get(data.inventory, "namespace", {})
+		some gv, kinds in gvs
+		some kind, objs in kinds
+		some obj in objs
+	],
+)
+
+# data.kubernetes[plural][namespace][name] or data.kubernetes[plural][name].
+kubewarden_inventory := array.concat(
+	[with_plural(obj, plural) |
+		some plural, by_name in data.kubernetes
+		some obj in by_name
+		is_object(obj.metadata)
+	],
+	[with_plural(obj, plural) |
+		some plural, by_ns in data.kubernetes
+		some by_name in by_ns
+		not is_object(by_name.metadata)
+		some obj in by_name
+		is_object(obj)
+	],
+)
+
+# Inventories may hold list items, which carry no apiVersion/kind.
+with_type(obj, gv, kind) := object.union({"apiVersion": gv, "kind": kind}, obj)
+
+with_plural(obj, plural) := object.union({"kind": kind_of_plural[plural]}, obj) if {
+	kind_of_plural[plural]
+} else := obj
+
+kind_of_plural := {
+	"serviceaccounts": "ServiceAccount",
+	"namespaces": "Namespace",
+	"secrets": "Secret",
+	"configmaps": "ConfigMap",
+	"daemonsets": "DaemonSet",
+	"podidentityassociations": "PodIdentityAssociation",
+	"secretproviderclasses": "SecretProviderClass",
+	"externalsecrets": "ExternalSecret",
+	"secretstores": "SecretStore",
+	"clustersecretstores": "ClusterSecretStore",
+}
+
+default_parameters := {
+	"account_id": "",
+	"prefer": "irsa",
+	"cluster_type": "eks",
+	"exempt_namespaces": [],
+	"exempt_images": [],
+	# True when the context holds every object of its kinds in the namespaces
+	# it covers (live mode); lets "not found" rules trust an absence.
+	"inventory_complete": false,
+}
+
+# Gatekeeper and the CLI pass parameters as input.parameters.
+parameters := object.union(default_parameters, object.get(input, "parameters", {}))

@@ -1,0 +1,28 @@
+//! The kubectl-podauth policy library.
+//!
+//! The Rego files under `policies/lib` and `policies/rules` are the single source
+//! of truth for every rule: this crate embeds them, parses their `# METADATA`
+//! blocks (regorus does not), and evaluates them with regorus. The CLI, the Wasm
+//! module and every export consume the same [`Bundle`].
+
+mod bundle;
+mod metadata;
+mod severity;
+
+#[cfg(feature = "engine")]
+mod engine;
+#[cfg(feature = "engine")]
+mod testrunner;
+
+pub use bundle::{Bundle, BundleError, Example, ExampleKind, PolicyFile, Rule};
+pub use metadata::{MetadataError, RuleMeta};
+pub use severity::Severity;
+
+#[cfg(feature = "engine")]
+pub use engine::{aggregate_module, Evaluation, Evaluator, InputDocument, RawFinding};
+#[cfg(feature = "engine")]
+pub use testrunner::{run_tests, TestOutcome};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}

@@ -1,0 +1,186 @@
+//! Bad input gets one clear error naming file, document and line; the rest of
+//! the run goes on and the exit code becomes 2.
+use crate::support::*;
+
+const GOOD_PA501: &str = include_str!("../../policies/rules/PA501/bad.yaml");
+
+fn run_dir(files: &[(&str, &str)]) -> (tempfile::TempDir, Run) {
+    let dir = tree(files);
+    let run = podauth(&["check", "-f", dir.path().to_str().unwrap(), "-o", "json"]);
+    (dir, run)
+}
+
+fn only_error(run: &Run) -> serde_json::Value {
+    let errors = run.json()["errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 1, "errors: {errors:?}");
+    errors[0].clone()
+}
+
+#[test]
+fn malformed_yaml_names_file_document_and_line_and_the_rest_is_checked() {
+    let broken =
+        format!("{GOOD_PA501}---\nkind: Pod\nmetadata: {{name: [unclosed\n---\n{GOOD_PA501}");
+    let (_d, run) = run_dir(&[("a-broken.yaml", &broken), ("b-fine.yaml", GOOD_PA501)]);
+    assert_eq!(run.code, 2);
+    let e = only_error(&run);
+    assert!(e["file"].as_str().unwrap().ends_with("a-broken.yaml"));
+    assert_eq!(e["document"], 2);
+    assert!(e["line"].as_u64().unwrap() >= 19, "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("invalid YAML"),
+        "{e}"
+    );
+    // Documents 1 and 3 of the broken file and the other file are still checked.
+    assert_eq!(run.rules(), vec!["PA501", "PA501", "PA501"]);
+    assert!(
+        run.stderr.contains("a-broken.yaml: document 2 (line"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn malformed_json_is_reported_with_its_line() {
+    let (_d, run) = run_dir(&[
+        ("x.json", "{\n  \"kind\": \"Pod\",\n  oops\n}\n"),
+        ("y.yaml", GOOD_PA501),
+    ]);
+    assert_eq!(run.code, 2);
+    let e = only_error(&run);
+    assert_eq!(e["line"], 3);
+    assert_eq!(run.rules(), vec!["PA501"]);
+}
+
+#[test]
+fn documents_that_are_not_objects_or_lack_kind_are_errors() {
+    let text = "just a string\n---\n- a\n- list\n---\napiVersion: v1\nmetadata: {name: x}\n---\nkind: Pod\napiVersion: v1\nmetadata: plain\n";
+    let (_d, run) = run_dir(&[("m.yaml", text)]);
+    assert_eq!(run.code, 2);
+    let errors = run.json()["errors"].as_array().unwrap().clone();
+    let messages: Vec<&str> = errors
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors.len(), 4, "{messages:?}");
+    assert!(messages[0].contains("a string"));
+    assert!(messages[1].contains("a list"));
+    assert!(messages[2].contains("no kind"));
+    assert!(messages[3].contains("metadata that is not a mapping"));
+    assert_eq!(errors[2]["document"], 3);
+    assert_eq!(errors[2]["line"], 6);
+}
+
+#[test]
+fn unknown_kinds_are_skipped_silently() {
+    let text = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n";
+    let (_d, run) = run_dir(&[("w.yaml", text)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.is_empty());
+    assert_eq!(run.json()["summary"]["objectsRead"], 1);
+}
+
+#[test]
+fn alias_bombs_are_refused() {
+    let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        bomb.push_str(&format!(
+            "  a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
+    }
+    let (_d, run) = run_dir(&[("bomb.yaml", &bomb), ("ok.yaml", GOOD_PA501)]);
+    assert_eq!(run.code, 2);
+    assert!(only_error(&run)["message"]
+        .as_str()
+        .unwrap()
+        .contains("alias"));
+    assert_eq!(run.rules(), vec!["PA501"]);
+}
+
+#[test]
+fn deep_nesting_and_duplicate_keys_are_errors() {
+    let deep = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: d}}\ndata: {}1{}\n",
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    let (_d, run) = run_dir(&[("deep.yaml", &deep)]);
+    assert_eq!(run.code, 2);
+    assert!(only_error(&run)["message"]
+        .as_str()
+        .unwrap()
+        .contains("nesting"));
+    let dup = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n";
+    let (_d, run) = run_dir(&[("dup.yaml", dup)]);
+    let e = only_error(&run);
+    assert_eq!(e["line"], 5);
+    assert!(e["message"]
+        .as_str()
+        .unwrap()
+        .contains("duplicate key \"name\""));
+}
+
+#[test]
+fn oversized_and_binary_files_are_errors_and_others_still_run() {
+    let big = "# padding\n".repeat(120_000); // ~1.2 MB
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i * 7919 % 251) as u8 | 0x80)
+        .collect();
+    let dir = tree(&[("big.yaml", &big), ("ok.yaml", GOOD_PA501)]);
+    std::fs::write(dir.path().join("garbage.yaml"), garbage).unwrap();
+    let run = podauth(&[
+        "check",
+        "-f",
+        dir.path().to_str().unwrap(),
+        "-o",
+        "json",
+        "--max-file-size",
+        "1",
+    ]);
+    assert_eq!(run.code, 2);
+    let errors = run.json()["errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors.iter().any(|e| e["message"]
+        .as_str()
+        .unwrap()
+        .contains("over the 1 MiB limit")));
+    assert!(errors
+        .iter()
+        .any(|e| e["message"].as_str().unwrap().contains("not valid UTF-8")));
+    assert_eq!(run.rules(), vec!["PA501"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_missing_files_are_errors() {
+    let dir = tree(&[("sub/ok.yaml", GOOD_PA501)]);
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("sub/loop")).unwrap();
+    let missing = dir.path().join("nope.yaml");
+    let run = podauth(&[
+        "check",
+        "-f",
+        dir.path().to_str().unwrap(),
+        "-f",
+        missing.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(run.code, 2);
+    let messages: Vec<String> = run.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}: {}", e["file"], e["message"]))
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("symbolic link loop")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("nope.yaml") && m.contains("no such file")),
+        "{messages:?}"
+    );
+    assert_eq!(run.rules(), vec!["PA501"]);
+}

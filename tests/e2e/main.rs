@@ -1,0 +1,10 @@
+//! End-to-end tests: they run the built `kubectl-podauth` binary (and real
+//! `kubectl`) the way users and CI do.
+mod support;
+
+mod catalog;
+mod check;
+mod hostile;
+mod kubectl_plugin;
+mod redaction;
+mod rule_examples;
