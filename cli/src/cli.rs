@@ -56,9 +56,9 @@ pub struct CheckArgs {
     #[arg(short = 'o', long, value_enum, default_value_t = Format::Table)]
     pub output: Format,
 
-    /// Exit 1 when a finding is at or above this severity
-    #[arg(long, value_enum, default_value_t = SeverityArg::High, value_name = "SEVERITY")]
-    pub fail_on: SeverityArg,
+    /// Exit 1 when a finding is at or above this severity [default: high]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
 
     /// Only these rule ids (comma-separated or repeated)
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
@@ -72,17 +72,33 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Show::All)]
     pub show: Show,
 
-    /// Preferred per-pod method when the decision guide allows either
-    #[arg(long, value_enum, default_value_t = Prefer::Irsa)]
-    pub prefer: Prefer,
+    /// Preferred per-pod method when the decision guide allows either [default: irsa]
+    #[arg(long, value_enum)]
+    pub prefer: Option<Prefer>,
 
-    /// The kind of cluster the manifests run on
-    #[arg(long, value_enum, default_value_t = ClusterType::Eks)]
-    pub cluster_type: ClusterType,
+    /// The kind of cluster the manifests run on [default: eks]
+    #[arg(long, value_enum)]
+    pub cluster_type: Option<ClusterType>,
 
     /// The cluster's AWS account id; roles in other accounts are reported (PA308)
     #[arg(long, value_name = "ACCOUNT")]
     pub account_id: Option<String>,
+
+    /// Team settings file [default: the nearest .podauth.yaml at or above the working directory]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Also list suppressed findings in the table (JSON/YAML always list them)
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Compare with a baseline of known findings (written when FILE does not exist); only new findings fail
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Rewrite the --baseline file with the current findings
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
 
     /// Extra policy directory with the same layout and METADATA contract; repeatable
     #[arg(long = "policy", value_name = "DIR")]
@@ -148,6 +164,27 @@ impl From<SeverityArg> for podauth_policies::Severity {
             SeverityArg::Low => S::Low,
             SeverityArg::Info => S::Info,
         }
+    }
+}
+
+impl std::str::FromStr for SeverityArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        <SeverityArg as ValueEnum>::from_str(s, true)
+    }
+}
+
+impl std::str::FromStr for Prefer {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        <Prefer as ValueEnum>::from_str(s, true)
+    }
+}
+
+impl std::str::FromStr for ClusterType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        <ClusterType as ValueEnum>::from_str(s, true)
     }
 }
 

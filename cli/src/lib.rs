@@ -3,14 +3,18 @@
 //! `main.rs` only calls [`run`]. Commands resolve arguments, drive the loader
 //! and the engine, and hand a finished report to a printer.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod diag;
+pub mod live;
 pub mod manifest;
 pub mod printers;
 pub mod redact;
 pub mod report;
 pub mod style;
+pub mod suppress;
 pub mod version;
 
 use clap::{CommandFactory, FromArgMatches};

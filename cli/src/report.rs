@@ -84,6 +84,10 @@ pub struct Summary {
     pub objects_read: usize,
     pub files_read: usize,
     pub errors: usize,
+    /// Findings suppressed inline, by a config exception or by the baseline.
+    pub suppressed: usize,
+    /// Config exceptions past their `expires` date (no longer applied).
+    pub expired_exceptions: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,6 +97,7 @@ pub struct Report {
     pub workloads: Vec<Workload>,
     pub summary: Summary,
     pub errors: Vec<InputError>,
+    pub suppressed: Vec<crate::suppress::Suppressed>,
 }
 
 impl Report {
@@ -124,6 +129,8 @@ impl Report {
             objects_read,
             files_read,
             errors: errors.len(),
+            suppressed: 0,
+            expired_exceptions: 0,
         };
         Report {
             version: REPORT_VERSION,
@@ -131,6 +138,38 @@ impl Report {
             workloads,
             summary,
             errors,
+            suppressed: Vec::new(),
+        }
+    }
+
+    /// Moves findings the predicate suppresses into `suppressed`.
+    pub fn suppress(
+        &mut self,
+        mut why: impl FnMut(&Finding) -> Option<crate::suppress::Suppression>,
+    ) {
+        let mut kept = Vec::with_capacity(self.findings.len());
+        for f in std::mem::take(&mut self.findings) {
+            match why(&f) {
+                Some(suppression) => self.suppressed.push(crate::suppress::Suppressed {
+                    finding: f,
+                    suppression,
+                }),
+                None => kept.push(f),
+            }
+        }
+        self.findings = kept;
+        self.recount();
+    }
+
+    /// Recomputes the summary counts after findings changed.
+    pub fn recount(&mut self) {
+        self.summary.findings = self.findings.len();
+        self.summary.suppressed = self.suppressed.len();
+        for sev in Severity::ALL {
+            let n = self.findings.iter().filter(|f| f.severity == sev).count();
+            self.summary
+                .by_severity
+                .insert(sev.as_str().to_string(), serde_json::Value::from(n));
         }
     }
 

@@ -10,12 +10,20 @@ package podauth.lib.aws
 # embedded in a URL or connection string is still found.
 access_key_id_pattern := `(?:^|[^A-Z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})(?:[^A-Z0-9]|$)`
 
+maybe_key_id(s) if {
+	some prefix in ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"]
+	contains(s, prefix)
+}
+
 # Documentation keys such as AKIAIOSFODNN7EXAMPLE (gitleaks allowlist `.+EXAMPLE$`).
 documentation_key(k) if endswith(k, "EXAMPLE")
 
-# The non-documentation access key ids inside a string.
+# The non-documentation access key ids inside a string. The substring test
+# first keeps the regex off the vast majority of values.
 access_key_ids(s) := {k |
 	is_string(s)
+	count(s) >= 20
+	maybe_key_id(s)
 	some m in regex.find_all_string_submatch_n(access_key_id_pattern, s, -1)
 	k := m[1]
 	not documentation_key(k)
@@ -47,11 +55,13 @@ stars(n) := concat("", ["*" | some _ in numbers.range(1, n)]) if n > 0
 else := ""
 
 # Credentials-file and config-file material, as the AWS SDKs parse it.
-credentials_file_pattern := `(?im)^\s*aws_secret_access_key\s*=\s*\S+`
+# Written without \s, \S or (?i): regorus's regex build (and the Wasm module's)
+# has no Unicode Perl classes, so those patterns fail to compile there.
+credentials_file_pattern := `(?m)^[ \t]*aws_secret_access_key[ \t]*=[ \t]*[^ \t\r\n]`
 
 holds_credentials_file(s) if {
 	is_string(s)
-	regex.match(credentials_file_pattern, s)
+	regex.match(credentials_file_pattern, lower(s))
 }
 
 # Role ARN grammar checked by the EKS Pod Identity webhook, written with explicit

@@ -1,5 +1,6 @@
 //! Evaluates the bundle with regorus.
-use crate::Bundle;
+use crate::bundle::{aggregate_module, AGGREGATE_PATH, FINDINGS_ENTRYPOINT};
+use crate::{Bundle, Severity};
 use anyhow::{anyhow, Context, Result};
 use regorus::{Engine, Value};
 
@@ -12,14 +13,29 @@ pub struct RawFinding {
     pub object: usize,
     pub path: String,
     pub message: String,
+    /// Set when the rule lowers or raises its declared severity for this case
+    /// (PA104: managed static credentials are low, not medium).
+    pub severity: Option<Severity>,
 }
 
 /// What one evaluation produced.
 #[derive(Debug, Clone, Default)]
 pub struct Evaluation {
     pub findings: Vec<RawFinding>,
-    /// `data.podauth.workloads.workloads`, as JSON, when the package exists.
+    /// `data.podauth.workloads.workloads`, as JSON.
     pub workloads: serde_json::Value,
+}
+
+impl Evaluation {
+    /// Reads the `podauth/findings` document, as any engine returns it.
+    pub fn from_document(doc: &serde_json::Value) -> Result<Evaluation> {
+        let mut out = Evaluation {
+            findings: raw_findings(doc.get("findings").cloned().unwrap_or_default())?,
+            workloads: doc.get("workloads").cloned().unwrap_or_default(),
+        };
+        out.findings.sort();
+        Ok(out)
+    }
 }
 
 /// The document the policies evaluate (see `policies/README.md`): objects under
@@ -90,13 +106,10 @@ fn to_value(v: &serde_json::Value) -> Result<Value> {
 #[derive(Clone)]
 pub struct Evaluator {
     engine: Engine,
-    has_workloads: bool,
 }
 
-const AGGREGATE_PATH: &str = "podauth/main.rego";
-
 impl Evaluator {
-    /// Loads every library and rule module, plus a generated `podauth.main`
+    /// Loads every library and rule module, plus the generated `podauth`
     /// package that gathers the `deny` sets of the selected rules.
     pub fn new(bundle: &Bundle, selected: &[&str]) -> Result<Evaluator> {
         let mut engine = Engine::new();
@@ -109,50 +122,19 @@ impl Evaluator {
         engine
             .add_policy(AGGREGATE_PATH.into(), aggregate_module(selected))
             .map_err(|e| anyhow!("{e}"))?;
-        let has_workloads = bundle
-            .libraries
-            .iter()
-            .any(|f| f.package == "podauth.workloads");
-        Ok(Evaluator {
-            engine,
-            has_workloads,
-        })
+        Ok(Evaluator { engine })
     }
 
-    /// Evaluates the policies over an input document.
+    /// Evaluates the `podauth/findings` entrypoint over an input document.
     pub fn evaluate(&self, input: &InputDocument) -> Result<Evaluation> {
         let mut engine = self.engine.clone();
         engine.set_input(input.to_input()?);
-        let findings = engine
-            .eval_rule("data.podauth.main.findings".into())
+        let rule = format!("data.{}", FINDINGS_ENTRYPOINT.replace('/', "."));
+        let document = engine
+            .eval_rule(rule)
             .map_err(|e| anyhow!("evaluating policies: {e}"))?;
-        let mut out = Evaluation {
-            findings: raw_findings(&findings)?,
-            workloads: serde_json::Value::Null,
-        };
-        if self.has_workloads {
-            let w = engine
-                .eval_rule("data.podauth.workloads.workloads".into())
-                .map_err(|e| anyhow!("classifying workloads: {e}"))?;
-            out.workloads = to_json(&w)?;
-        }
-        out.findings.sort();
-        Ok(out)
+        Evaluation::from_document(&to_json(&document)?)
     }
-}
-
-/// The generated aggregation module: one line per selected rule.
-pub fn aggregate_module(selected: &[&str]) -> String {
-    let mut rego = String::from("package podauth.main\n\nimport data.podauth.rules\n\n");
-    for id in selected {
-        rego.push_str(&format!(
-            "findings contains object.union(f, {{\"rule\": \"{id}\"}}) if {{\n\tsome f in rules.{id}.deny\n}}\n\n"
-        ));
-    }
-    if selected.is_empty() {
-        rego.push_str("findings := set()\n");
-    }
-    rego
 }
 
 fn to_json(v: &Value) -> Result<serde_json::Value> {
@@ -163,8 +145,7 @@ fn to_json(v: &Value) -> Result<serde_json::Value> {
     Ok(serde_json::from_str(&text)?)
 }
 
-fn raw_findings(v: &Value) -> Result<Vec<RawFinding>> {
-    let json = to_json(v)?;
+fn raw_findings(json: serde_json::Value) -> Result<Vec<RawFinding>> {
     let items = match json {
         serde_json::Value::Array(items) => items,
         serde_json::Value::Null => vec![],
@@ -182,6 +163,12 @@ fn raw_findings(v: &Value) -> Result<Vec<RawFinding>> {
                     .unwrap_or(0) as usize,
                 path: field("path").unwrap_or_default(),
                 message: field("msg").ok_or_else(|| anyhow!("finding without msg: {f}"))?,
+                severity: field("severity")
+                    .map(|s| {
+                        s.parse::<Severity>()
+                            .map_err(|e| anyhow!("{e} in finding {f}"))
+                    })
+                    .transpose()?,
             })
         })
         .collect()

@@ -14,12 +14,15 @@ mod engine;
 #[cfg(feature = "engine")]
 mod testrunner;
 
-pub use bundle::{Bundle, BundleError, Example, ExampleKind, PolicyFile, Rule};
+pub use bundle::{
+    aggregate_module, Bundle, BundleError, Example, ExampleKind, PolicyFile, Rule, AGGREGATE_PATH,
+    FINDINGS_ENTRYPOINT,
+};
 pub use metadata::{MetadataError, RuleMeta};
 pub use severity::Severity;
 
 #[cfg(feature = "engine")]
-pub use engine::{aggregate_module, Evaluation, Evaluator, InputDocument, RawFinding};
+pub use engine::{Evaluation, Evaluator, InputDocument, RawFinding};
 #[cfg(feature = "engine")]
 pub use testrunner::{run_tests, TestOutcome};
 

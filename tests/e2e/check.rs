@@ -43,7 +43,7 @@ fn examples_report_the_foundation_rules_in_every_format() {
         summary["findings"],
         report["findings"].as_array().unwrap().len()
     );
-    assert_eq!(summary["filesRead"], 6);
+    assert_eq!(summary["filesRead"], 7);
     assert_eq!(summary["errors"], 0);
 
     let yaml = podauth(&["check", "-f", "examples/", "-o", "yaml"]);

@@ -8,3 +8,4 @@ mod hostile;
 mod kubectl_plugin;
 mod redaction;
 mod rule_examples;
+mod team;

@@ -1,18 +1,39 @@
 //! `kubectl podauth check`: load, evaluate, report.
 use super::{emit, load_bundle};
-use crate::cli::CheckArgs;
+use crate::baseline::Baseline;
+use crate::cli::{CheckArgs, ClusterType, Prefer};
+use crate::config::Config;
 use crate::diag::{self, CliError};
 use crate::manifest::{self, InputError, Limits, Loaded, Source};
 use crate::printers::{self, PrintOptions};
 use crate::redact::Redactor;
 use crate::report::{self, Finding, Report, Resource, Workload};
+use crate::suppress::{self, Suppression};
 use crate::Exit;
 use podauth_policies::{Bundle, Evaluator, InputDocument, Severity};
 use std::collections::HashSet;
 
+/// The rule that reports `podauth.io/ignore` without a reason; it cannot be
+/// suppressed by the annotation it is about.
+const SUPPRESSION_WITHOUT_REASON: &str = "PA901";
+
 pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
+    let cwd =
+        std::env::current_dir().map_err(|e| CliError::new(format!("working directory: {e}")))?;
+    let config = Config::discover(args.config.as_deref(), &cwd)?;
+    let settings = Settings::resolve(args, &config)?;
     let bundle = load_bundle(&args.policies)?;
-    let selected = select_rules(&bundle, &args.select, &args.ignore)?;
+    let mut select = args.select.clone();
+    if select.is_empty() {
+        select.clone_from(&config.rules.select);
+    }
+    let ignore: Vec<String> = args
+        .ignore
+        .iter()
+        .chain(&config.rules.ignore)
+        .cloned()
+        .collect();
+    let selected = select_rules(&bundle, &select, &ignore)?;
     if args.filenames.is_empty() {
         return Err(CliError::new("no manifests given")
             .hint("pass -f FILE, -f DIR or -f - (stdin), e.g. `kubectl podauth check -f k8s/`"));
@@ -28,12 +49,8 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
 
     let evaluator = Evaluator::new(&bundle, &selected)
         .map_err(|e| CliError::new(format!("policies failed to load: {e:#}")))?;
-    let parameters = serde_json::json!({
-        "account_id": args.account_id.clone().unwrap_or_default(),
-        "prefer": args.prefer.as_str(),
-        "cluster_type": args.cluster_type.as_str(),
-    });
-    let report = evaluate(&bundle, &evaluator, &loaded, parameters)?;
+    let mut report = evaluate(&bundle, &evaluator, &loaded, settings.parameters())?;
+    apply_team_policy(&mut report, &config, &loaded, args)?;
 
     for e in &report.errors {
         diag::input_error(&e.to_string());
@@ -41,9 +58,152 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
     let opts = PrintOptions {
         color,
         show: args.show,
+        show_suppressed: args.show_suppressed,
+        rules: selected
+            .iter()
+            .filter_map(|id| bundle.rule(id))
+            .map(|r| &r.meta)
+            .collect(),
+        fail_on: settings.fail_on,
     };
     emit(|out| printers::print_report(&report, args.output, &opts, out))?;
-    Ok(exit_code(&report, args.fail_on.into()))
+    Ok(exit_code(&report, settings.fail_on))
+}
+
+/// Flags win over `.podauth.yaml` defaults, which win over built-in defaults.
+struct Settings {
+    fail_on: Severity,
+    prefer: Prefer,
+    cluster_type: ClusterType,
+    account_id: String,
+}
+
+impl Settings {
+    fn resolve(args: &CheckArgs, config: &Config) -> Result<Settings, CliError> {
+        let d = &config.defaults;
+        let bad =
+            |what: &str, e: String| CliError::new(format!(".podauth.yaml defaults.{what}: {e}"));
+        let fail_on = match (args.fail_on, &d.fail_on) {
+            (Some(s), _) => s.into(),
+            (None, Some(s)) => s.parse::<Severity>().map_err(|e| bad("failOn", e))?,
+            (None, None) => Severity::High,
+        };
+        let prefer = match (args.prefer, &d.prefer) {
+            (Some(p), _) => p,
+            (None, Some(p)) => p.parse().map_err(|e| bad("prefer", e))?,
+            (None, None) => Prefer::Irsa,
+        };
+        let cluster_type = match (args.cluster_type, &d.cluster_type) {
+            (Some(c), _) => c,
+            (None, Some(c)) => c.parse().map_err(|e| bad("clusterType", e))?,
+            (None, None) => ClusterType::Eks,
+        };
+        let account_id = args
+            .account_id
+            .clone()
+            .or_else(|| d.account_id.clone())
+            .unwrap_or_default();
+        Ok(Settings {
+            fail_on,
+            prefer,
+            cluster_type,
+            account_id,
+        })
+    }
+
+    fn parameters(&self) -> serde_json::Value {
+        serde_json::json!({
+            "account_id": self.account_id,
+            "prefer": self.prefer.as_str(),
+            "cluster_type": self.cluster_type.as_str(),
+        })
+    }
+}
+
+/// Severity overrides, inline suppressions, config exceptions and the baseline.
+fn apply_team_policy(
+    report: &mut Report,
+    config: &Config,
+    loaded: &Loaded,
+    args: &CheckArgs,
+) -> Result<(), CliError> {
+    for f in &mut report.findings {
+        if let Some(sev) = config
+            .rules
+            .severity
+            .iter()
+            .find(|(id, _)| id.eq_ignore_ascii_case(&f.rule))
+        {
+            f.severity = sev.1.parse().map_err(CliError::new)?;
+        }
+    }
+    let (active, expired) = suppress::active_exceptions(&config.exceptions, crate::config::today());
+    for e in &expired {
+        diag::warning(&format!(
+            "exception for {} ({}/{}) expired on {} and no longer applies: {}",
+            e.rule,
+            e.namespace,
+            e.name,
+            e.expires.as_deref().unwrap_or(""),
+            e.reason
+        ));
+    }
+    // Inline ignores come from the object the finding is on.
+    let inline: Vec<Option<(Vec<String>, Option<String>)>> = loaded
+        .manifests
+        .iter()
+        .map(|m| suppress::inline_ignores(&m.value))
+        .collect();
+    let object_of = |f: &Finding| {
+        loaded.manifests.iter().position(|m| {
+            Resource::of(&m.value) == f.resource
+                && f.source
+                    .as_ref()
+                    .is_none_or(|s| *s.file == *m.origin.file && s.document == m.origin.document)
+        })
+    };
+    report.suppress(|f| {
+        if f.rule == SUPPRESSION_WITHOUT_REASON {
+            return None;
+        }
+        if let Some(Some((ids, reason))) = object_of(f).map(|i| &inline[i]) {
+            if ids
+                .iter()
+                .any(|id| id == "*" || id.eq_ignore_ascii_case(&f.rule))
+            {
+                return Some(Suppression::Inline {
+                    reason: reason.clone(),
+                });
+            }
+        }
+        active
+            .iter()
+            .find(|e| suppress::exception_matches(e, f))
+            .map(|e| Suppression::Config {
+                reason: e.reason.clone(),
+                expires: e.expires.clone(),
+            })
+    });
+    report.summary.expired_exceptions = expired.len();
+
+    if let Some(path) = &args.baseline {
+        if args.update_baseline || !path.exists() {
+            Baseline::of(&report.findings).write(path)?;
+            diag::warning(&format!(
+                "wrote baseline {} with {} findings; later runs fail only on new findings",
+                path.display(),
+                report.findings.len()
+            ));
+        }
+        let baseline = Baseline::read(path)?;
+        let known = baseline.fingerprints();
+        report.suppress(|f| {
+            known
+                .contains(printers::fingerprint(f).as_str())
+                .then_some(Suppression::Baseline)
+        });
+    }
+    Ok(())
 }
 
 /// 2 for input errors (they may hide findings), else 1 for failing findings.
@@ -134,7 +294,7 @@ pub fn evaluate(
         findings.push(Finding {
             rule: rule.meta.id.clone(),
             name: rule.meta.name.clone(),
-            severity: rule.meta.severity,
+            severity: raw.severity.unwrap_or(rule.meta.severity),
             title: rule.meta.title.clone(),
             resource: Resource::of(&manifest.value),
             source: source_of(raw.object, &raw.path),

@@ -1,10 +1,14 @@
 //! Printers render a finished report or catalog onto a writer. They never
 //! evaluate anything, and they are the only code that writes to stdout.
 mod catalog;
+mod github;
+mod junit;
+mod sarif;
 mod structured;
 mod table;
 
 pub use catalog::{print_explain, print_rules, print_test_outcomes};
+pub use sarif::fingerprint;
 pub use structured::{to_json_string, write_json, write_yaml};
 pub use table::write_table;
 
@@ -20,6 +24,12 @@ pub enum Format {
     Json,
     /// The JSON shape as YAML
     Yaml,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// JUnit XML, one testcase per rule and resource
+    Junit,
+    /// GitHub Actions annotations (::error file=...,line=...::)
+    Github,
 }
 
 /// Which sections the table shows (`--show`).
@@ -30,9 +40,13 @@ pub enum Show {
     All,
 }
 
-pub struct PrintOptions {
+pub struct PrintOptions<'r> {
     pub color: bool,
     pub show: Show,
+    pub show_suppressed: bool,
+    /// Every rule that ran, for SARIF's tool.driver and JUnit's suites.
+    pub rules: Vec<&'r podauth_policies::RuleMeta>,
+    pub fail_on: podauth_policies::Severity,
 }
 
 pub fn print_report(
@@ -45,5 +59,8 @@ pub fn print_report(
         Format::Table => write_table(report, opts, out),
         Format::Json => write_json(report, out),
         Format::Yaml => write_yaml(report, out),
+        Format::Sarif => sarif::write_sarif(report, &opts.rules, out),
+        Format::Junit => junit::write_junit(report, &opts.rules, opts.fail_on, out),
+        Format::Github => github::write_github(report, out),
     }
 }

@@ -8,6 +8,9 @@ pub fn write_table(report: &Report, opts: &PrintOptions, out: &mut dyn Write) ->
     if matches!(opts.show, Show::Findings | Show::All) {
         write_findings(&report.findings, opts.color, out)?;
     }
+    if opts.show_suppressed && !report.suppressed.is_empty() {
+        write_suppressed(report, opts.color, out)?;
+    }
     if matches!(opts.show, Show::Workloads | Show::All) && !report.workloads.is_empty() {
         write_workloads(report, opts.color, out)?;
     }
@@ -65,6 +68,37 @@ fn write_findings(findings: &[Finding], color: bool, out: &mut dyn Write) -> io:
         writeln!(out)?;
     }
     Ok(())
+}
+
+fn write_suppressed(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    use crate::suppress::Suppression;
+    writeln!(out, "{}", paint(color, Paint::Bold, "Suppressed"))?;
+    for s in &report.suppressed {
+        let f = &s.finding;
+        let why = match &s.suppression {
+            Suppression::Inline { reason: Some(r) } => format!("podauth.io/ignore: {r}"),
+            Suppression::Inline { reason: None } => {
+                "podauth.io/ignore (no reason given)".to_string()
+            }
+            Suppression::Config {
+                reason,
+                expires: Some(d),
+            } => format!(".podauth.yaml until {d}: {reason}"),
+            Suppression::Config {
+                reason,
+                expires: None,
+            } => format!(".podauth.yaml: {reason}"),
+            Suppression::Baseline => "in the baseline".to_string(),
+        };
+        writeln!(
+            out,
+            "  {} {}  {}  ({why})",
+            f.rule,
+            f.resource.display(),
+            f.message
+        )?;
+    }
+    writeln!(out)
 }
 
 fn same_file(a: &Finding, b: &Finding) -> bool {
@@ -167,9 +201,13 @@ fn write_summary(report: &Report, color: bool, out: &mut dyn Write) -> io::Resul
             paint(color, Paint::Bad, &format!("{n} input errors"))
         ),
     };
+    let suppressed = match s.suppressed {
+        0 => String::new(),
+        n => format!(", {n} suppressed"),
+    };
     writeln!(
         out,
-        "{findings}{breakdown} in {} objects from {} files{errors}",
+        "{findings}{breakdown} in {} objects from {} files{suppressed}{errors}",
         s.objects_read, s.files_read
     )
 }

@@ -2,9 +2,10 @@
 # title: Invalid IRSA role ARN
 # description: >-
 #   A ServiceAccount's `eks.amazonaws.com/role-arn` annotation is not an IAM role
-#   ARN. The EKS Pod Identity webhook only logs a warning for such a value, so
-#   pods start without the web identity credentials the team expects and fall
-#   back to the next provider in the SDK chain (usually the node role).
+#   ARN. The EKS Pod Identity webhook only logs a warning for such a value and
+#   injects it anyway (a bare role name is expanded only when the webhook runs
+#   with --compose-role-arn), so STS rejects AssumeRoleWithWebIdentity and the
+#   pod's AWS calls fail at run time instead of at deploy time.
 # scope: package
 # related_resources:
 #   - https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
@@ -17,8 +18,9 @@
 #   kinds: [ServiceAccount]
 #   why: >-
 #     IRSA is the standard, most secure choice for EKS workloads (rank 1), but
-#     only when the ServiceAccount names a real role: a malformed ARN silently
-#     leaves the pod on a weaker credential.
+#     only when the ServiceAccount names a real role: a malformed ARN is
+#     accepted silently at deploy time and breaks the workload's credentials
+#     later, which tempts teams back to static keys or the node role.
 #   remediation: >-
 #     Set the annotation to the full role ARN,
 #     arn:aws:iam::<12-digit account>:role/<role name> (arn:aws-cn or

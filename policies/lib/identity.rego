@@ -1,0 +1,227 @@
+# METADATA
+# title: Workload identity helpers
+# description: >-
+#   Shared facts for the IRSA and EKS Pod Identity rules (PA302-PA308,
+#   PA401-PA404): which reviewed pods use Pod Identity, a container's effective
+#   environment (envFrom sources in the context, then env; later entries win),
+#   whether kube-system is in scope and whether the Pod Identity Agent is
+#   present or declared. Everything here is computed once per evaluation or per
+#   container; nothing scans the context inside a loop over objects.
+# scope: package
+package podauth.lib.identity
+
+import data.podauth.lib.k8s
+import data.podauth.lib.objects
+
+# --- EKS Pod Identity Agent ---
+
+# Link-local addresses the agent listens on (EKS user guide, pod-id-agent-setup).
+agent_ipv4 := "169.254.170.23"
+
+agent_ipv6 := "fd00:ec2::23"
+
+agent_name := "eks-pod-identity-agent"
+
+agent_daemon_set_key := k8s.key("kube-system", agent_name)
+
+# AWS_CONTAINER_CREDENTIALS_FULL_URI values that point at the agent, e.g.
+# http://169.254.170.23/v1/credentials or http://[fd00:ec2::23]/v1/credentials.
+agent_uri_pattern := `^https?://(169\.254\.170\.23|\[fd00:ec2::23\])(:[0-9]+)?(/.*)?$`
+
+agent_uri(v) if {
+	is_string(v)
+	regex.match(agent_uri_pattern, trim_space(v))
+}
+
+# True when at least one object of namespace kube-system is in the context, so
+# the absence of the agent DaemonSet there means something.
+kube_system_in_scope if {
+	some obj in objects.context
+	obj.metadata.namespace == "kube-system"
+}
+
+# The agent DaemonSet is in the context, or the cluster definition in the
+# context installs it: an eksctl ClusterConfig with the eks-pod-identity-agent
+# addon or with Auto Mode (the agent is built in), an ACK or Crossplane Addon.
+agent_present if k8s.daemon_sets[agent_daemon_set_key]
+
+agent_present if {
+	some obj in objects.context
+	agent_declared_by(obj)
+}
+
+agent_declared_by(obj) if {
+	obj.kind == "ClusterConfig"
+	some addon in obj.addons
+	addon.name == agent_name
+}
+
+agent_declared_by(obj) if {
+	obj.kind == "ClusterConfig"
+	obj.autoModeConfig.enabled == true
+}
+
+agent_declared_by(obj) if {
+	obj.kind == "Addon"
+	k8s.group(obj.apiVersion) == "eks.services.k8s.aws"
+	obj.spec.name == agent_name
+}
+
+agent_declared_by(obj) if {
+	obj.kind == "Addon"
+	data.podauth.lib.k8s.crossplane_groups[k8s.group(obj.apiVersion)]
+	obj.spec.forProvider.addonName == agent_name
+}
+
+# --- Which reviewed pods use Pod Identity ---
+
+# Env entries that point the SDK's container credential provider at the agent.
+agent_env_vars := [e |
+	some e in k8s.env_vars
+	e.name == "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+	agent_uri(e.value)
+]
+
+# agent_env_path[ref] is the first such entry of the reviewed object at ref.
+agent_env_path[ref] := paths[0] if {
+	some ref in {e.ref | some e in agent_env_vars}
+	paths := [e.path | some e in agent_env_vars; e.ref == ref]
+}
+
+# The JSON path of the field that selects a pod's ServiceAccount (the pod spec
+# itself when neither field is set and the pod runs as `default`).
+service_account_path(pod) := sprintf("%s.serviceAccountName", [pod.spec_path]) if {
+	is_string(pod.spec.serviceAccountName)
+	pod.spec.serviceAccountName != ""
+} else := sprintf("%s.serviceAccount", [pod.spec_path]) if {
+	is_string(pod.spec.serviceAccount)
+	pod.spec.serviceAccount != ""
+} else := pod.spec_path
+
+# pod_identity_pods[ref] = {pod, path, how} for every reviewed pod (template)
+# that uses EKS Pod Identity: its ServiceAccount has an association, or a
+# container sets AWS_CONTAINER_CREDENTIALS_FULL_URI to the agent address.
+pod_identity_pods[ref] := use if {
+	some ref, pod in k8s.pods
+	use := pod_identity_use(pod)
+}
+
+pod_identity_use(pod) := {
+	"pod": pod,
+	"path": service_account_path(pod),
+	"how": sprintf("ServiceAccount %q has a Pod Identity association", [pod.service_account]),
+} if {
+	data.podauth.lib.k8s.pod_identity_keys[k8s.key(pod.namespace, pod.service_account)]
+} else := {
+	"pod": pod,
+	"path": agent_env_path[pod.ref],
+	"how": sprintf("AWS_CONTAINER_CREDENTIALS_FULL_URI points at the Pod Identity Agent (%s)", [agent_ipv4]),
+} if {
+	agent_env_path[pod.ref]
+}
+
+# --- Effective container environment ---
+#
+# regorus 0.14.1 quirk: inside a function, a reference to a *rule* through an
+# import alias (k8s.config_maps[...]) is undefined when the caller evaluated a
+# rule of this package earlier (e.g. identity.pod_identity_pods, then
+# identity.effective_env(c)). Functions here therefore name rules by their full
+# path (data.podauth.lib.k8s.config_maps); calling functions through the alias
+# (k8s.key) is unaffected.
+
+# Each entry: {name, value (string or null when unknown), known (value is
+# known), set (the variable ends up non-empty or with an unknown value), path}.
+# Kubernetes applies envFrom sources in order, then env; later entries win.
+env_items(c) := array.concat(env_from_items(c), env_entry_items(c))
+
+env_entry_items(c) := [item |
+	some j, entry in object.get(c.container, "env", [])
+	is_object(entry)
+	name := k8s.env_name(entry)
+	name != ""
+	item := env_entry_item(entry, name, sprintf("%s.env[%d]", [c.path, j]))
+]
+
+env_entry_item(entry, name, path) := {"name": name, "value": null, "known": false, "set": true, "path": sprintf("%s.valueFrom", [path])} if {
+	is_object(entry.valueFrom)
+} else := {"name": name, "value": v, "known": true, "set": non_empty(v), "path": sprintf("%s.value", [path])} if {
+	v := k8s.literal_value(entry)
+	is_string(v)
+} else := {"name": name, "value": "", "known": true, "set": false, "path": path}
+
+env_from_items(c) := [item |
+	some i, src in object.get(c.container, "envFrom", [])
+	is_object(src)
+	path := sprintf("%s.envFrom[%d]", [c.path, i])
+	some item in array.concat(config_map_items(c, src, path), secret_items(c, src, path))
+]
+
+env_from_prefix(src) := src.prefix if is_string(src.prefix)
+else := ""
+
+config_map_items(c, src, path) := [item |
+	is_object(src.configMapRef)
+	cm := data.podauth.lib.k8s.config_maps[k8s.key(c.pod.namespace, src.configMapRef.name)]
+	prefix := env_from_prefix(src)
+	some k, v in object.get(cm, "data", {})
+	item := {"name": concat("", [prefix, k]), "value": v, "known": is_string(v), "set": non_empty(v), "path": path}
+]
+
+# Secret values are not read (base64 offline, redacted live): only the names.
+secret_items(c, src, path) := [item |
+	is_object(src.secretRef)
+	s := data.podauth.lib.k8s.secrets[k8s.key(c.pod.namespace, src.secretRef.name)]
+	prefix := env_from_prefix(src)
+	some k in secret_keys(s)
+	item := {"name": concat("", [prefix, k]), "value": null, "known": false, "set": true, "path": path}
+]
+
+non_empty(v) if {
+	is_string(v)
+	v != ""
+} else := false
+
+# Keys a Secret provides (data and stringData, as written in a manifest).
+secret_keys(s) := {k | some k, _ in object.get(s, "data", {})} | {k | some k, _ in object.get(s, "stringData", {})}
+
+# True when a container reads envFrom a ConfigMap or Secret that is not in the
+# context: its variables are unknown, so absence-based checks must not fire.
+env_from_unresolved(c) if {
+	some src in object.get(c.container, "envFrom", [])
+	is_object(src.configMapRef)
+	not data.podauth.lib.k8s.config_maps[k8s.key(c.pod.namespace, src.configMapRef.name)]
+}
+
+env_from_unresolved(c) if {
+	some src in object.get(c.container, "envFrom", [])
+	is_object(src.secretRef)
+	not data.podauth.lib.k8s.secrets[k8s.key(c.pod.namespace, src.secretRef.name)]
+}
+
+# effective_env(c)[name] is the entry that wins for that variable.
+effective_env(c) := {name: winner |
+	items := env_items(c)
+	some name in {i.name | some i in items}
+	same := [i | some i in items; i.name == name]
+	winner := same[count(same) - 1]
+}
+
+# --- Fargate and Windows targeting ---
+
+# True when a pod spec can only schedule on nodes with label key=value: its
+# nodeSelector says so, or every required nodeAffinity term has an `In`
+# expression on that key whose only value is `value`.
+requires_node_label(spec, key, value) if {
+	spec.nodeSelector[key] == value
+}
+
+requires_node_label(spec, key, value) if {
+	terms := spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms
+	count(terms) > 0
+	every term in terms {
+		some expr in term.matchExpressions
+		expr.key == key
+		expr.operator == "In"
+		expr.values == [value]
+	}
+}
