@@ -10,7 +10,7 @@ const ABOUT: &str =
 #[derive(Debug, Parser)]
 #[command(name = "kubectl-podauth", version = crate::version::VERSION_LINE, about = ABOUT, long_about = None)]
 #[command(
-    after_help = "Examples:\n  kubectl podauth check -f manifests/\n  helm template my-chart | kubectl podauth check -f -\n  kubectl podauth rules\n  kubectl podauth explain PA101"
+    after_help = "Examples:\n  kubectl podauth check -f manifests/\n  kubectl podauth check -A\n  helm template my-chart | kubectl podauth check -f -\n  kubectl podauth rules\n  kubectl podauth explain PA101"
 )]
 pub struct Cli {
     /// When to colour output: auto honours NO_COLOR and only colours terminals
@@ -25,7 +25,7 @@ pub struct Cli {
 pub enum Command {
     /// Check manifests against the pod-authentication policies
     #[command(
-        after_help = "Examples:\n  # A directory, recursively (.yaml, .yml, .json)\n  kubectl podauth check -f k8s/\n\n  # Rendered Helm or kustomize output on stdin\n  kubectl kustomize overlays/prod | kubectl podauth check -f -\n\n  # Machine-readable output, failing only on critical findings\n  kubectl podauth check -f k8s/ -o json --fail-on critical\n\n  # Only some rules\n  kubectl podauth check -f k8s/ --select PA101,PA501\n\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error."
+        after_help = "Examples:\n  # A directory, recursively (.yaml, .yml, .json)\n  kubectl podauth check -f k8s/\n\n  # The current cluster, every namespace (read-only; see examples/rbac.yaml)\n  kubectl podauth check -A\n\n  # Every cluster in the kubeconfig, concurrently, into one report\n  kubectl podauth check -A --all-contexts -o json\n\n  # Rendered Helm or kustomize output on stdin\n  kubectl kustomize overlays/prod | kubectl podauth check -f -\n\n  # Machine-readable output, failing only on critical findings\n  kubectl podauth check -f k8s/ -o json --fail-on critical\n\n  # Only some rules\n  kubectl podauth check -f k8s/ --select PA101,PA501\n\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error."
     )]
     Check(CheckArgs),
     /// List the rule catalog
@@ -41,16 +41,82 @@ pub enum Command {
         after_help = "Examples:\n  # The built-in policies' own tests\n  kubectl podauth test\n\n  # Your custom policies, with the built-in library available\n  kubectl podauth test ./policies -v"
     )]
     Test(TestArgs),
+    /// Plan the move to IRSA or EKS Pod Identity: patches, IAM trust policies, associations, MIGRATION.md
+    #[command(
+        after_help = "Examples:\n  # Plan from manifests, targets from the decision guide\n  kubectl podauth migrate -f k8s/ -o migration/ --account-id 111122223333 \\\n    --oidc-provider oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE --cluster-name prod --region eu-west-1\n\n  # Everything to EKS Pod Identity\n  kubectl podauth migrate -f k8s/ -o migration/ --to pod-identity --cluster-name prod --account-id 111122223333\n\n  # Review the Kubernetes changes, then apply them\n  kubectl kustomize migration/ | kubectl podauth check -f -\n\nNothing is applied to a cluster or to AWS. See docs/migration.md."
+    )]
+    Migrate(MigrateArgs),
+    /// Answer the decision guide: which pod authentication method to use, and why
+    #[command(
+        after_help = "Examples:\n  # Interactive on a terminal\n  kubectl podauth recommend\n\n  # Non-interactive\n  kubectl podauth recommend --eks --per-pod --prefer iac\n  kubectl podauth recommend --no-eks --no-ec2-nodes -o json\n\nUnanswered questions are asked on a terminal, and take their defaults otherwise."
+    )]
+    Recommend(RecommendArgs),
+    /// Export the policies as artifacts admission engines deploy: Kubewarden, an OPA bundle, a bare Wasm module
+    #[command(
+        after_help = "Examples:\n  # A Kubewarden policy (policy.wasm + policy.yaml)\n  kubectl podauth export kubewarden -o kubewarden/\n  kubectl apply -f kubewarden/policy.yaml\n\n  # Critical rules only, reporting without rejecting\n  kubectl podauth export kubewarden -o kw/ --min-severity critical --policy-mode monitor\n\n  # The bare OPA-ABI module\n  kubectl podauth export wasm -o podauth.wasm\n\n  # An OPA bundle\n  kubectl podauth export opa-bundle -o podauth.tar.gz\n  opa run --server --bundle podauth.tar.gz\n\nSee docs/export.md."
+    )]
+    Export(ExportArgs),
     /// Print the version and the git commit it was built from
     #[command(after_help = "Examples:\n  kubectl podauth version")]
     Version,
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  # bash, for this shell\n  source <(kubectl podauth completion bash)\n\n  # zsh, installed\n  kubectl podauth completion zsh > \"${fpath[1]}/_kubectl-podauth\"\n\n  # fish\n  kubectl podauth completion fish > ~/.config/fish/completions/kubectl-podauth.fish\n\n  # PowerShell\n  kubectl podauth completion powershell | Out-String | Invoke-Expression"
+    )]
+    Completion {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), as packaged in release archives
+    #[command(hide = true)]
+    Man,
+}
+
+/// kubectl's cluster flags, shared by every command that reads a cluster.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ClusterArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
+    #[arg(long, value_name = "FILE", help_heading = "Cluster")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to read; repeat for several clusters
+    #[arg(long = "context", value_name = "NAME", help_heading = "Cluster")]
+    pub contexts: Vec<String>,
+
+    /// Read every context in the kubeconfig, concurrently
+    #[arg(long, help_heading = "Cluster", conflicts_with = "contexts")]
+    pub all_contexts: bool,
+
+    /// Namespace to read (default: the context's namespace)
+    #[arg(short = 'n', long, value_name = "NAMESPACE", help_heading = "Cluster")]
+    pub namespace: Option<String>,
+
+    /// Read every namespace
+    #[arg(
+        short = 'A',
+        long,
+        help_heading = "Cluster",
+        conflicts_with = "namespace"
+    )]
+    pub all_namespaces: bool,
+
+    /// Label selector for workloads, e.g. app=web,tier!=db
+    #[arg(short = 'l', long, value_name = "SELECTOR", help_heading = "Cluster")]
+    pub selector: Option<String>,
+
+    /// How long to wait for each request: 30s, 2m, or 0 for no limit
+    #[arg(long, value_name = "DURATION", help_heading = "Cluster")]
+    pub request_timeout: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// File, directory (walked recursively) or `-` for stdin; repeatable
+    /// File, directory (walked recursively) or `-` for stdin; repeatable. Without -f, the current cluster is read
     #[arg(short = 'f', long = "filename", value_name = "PATH")]
     pub filenames: Vec<String>,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = Format::Table)]
@@ -104,9 +170,154 @@ pub struct CheckArgs {
     #[arg(long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
 
+    /// Evaluate with the native regorus engine, or through the embedded OPA-ABI Wasm module
+    #[arg(long, value_enum, default_value_t = EngineKind::Native)]
+    pub engine: EngineKind,
+
+    /// Print the wall time of each phase and peak memory on stderr
+    #[arg(long)]
+    pub timings: bool,
+
     /// Largest manifest file read, in MiB
     #[arg(long, default_value_t = 64, value_name = "MIB")]
     pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// File, directory (walked recursively) or `-` for stdin; repeatable. Without -f, the current cluster is read
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filenames: Vec<String>,
+
+    /// Directory to write the plan to (created; a previous plan there is replaced)
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR", required = true)]
+    pub output_dir: PathBuf,
+
+    /// Target method for every workload [default: the decision guide's choice per workload]
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub to: Option<Prefer>,
+
+    /// The cluster's AWS account id (roles and the OIDC provider live there)
+    #[arg(long, value_name = "ACCOUNT", help_heading = "AWS")]
+    pub account_id: Option<String>,
+
+    /// The EKS cluster name (Pod Identity associations)
+    #[arg(long, value_name = "NAME", help_heading = "AWS")]
+    pub cluster_name: Option<String>,
+
+    /// The cluster's OIDC provider, such as oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE (IRSA trust policies)
+    #[arg(long, value_name = "PROVIDER", help_heading = "AWS")]
+    pub oidc_provider: Option<String>,
+
+    /// The AWS region (also selects the partition: cn-* and us-gov-*)
+    #[arg(long, value_name = "REGION", help_heading = "AWS")]
+    pub region: Option<String>,
+
+    /// kube2iam's --base-role-arn, for role names given without an ARN [default: read from the kube2iam DaemonSet]
+    #[arg(long, value_name = "ARN", help_heading = "AWS")]
+    pub base_role_arn: Option<String>,
+
+    /// Name of each new IAM role; {namespace}, {serviceaccount}, {workload}, {kind} and {cluster} are replaced
+    #[arg(
+        long,
+        value_name = "TEMPLATE",
+        default_value = "{namespace}-{serviceaccount}",
+        help_heading = "AWS"
+    )]
+    pub role_name_template: String,
+
+    /// Preferred per-pod method when the decision guide allows either [default: irsa]
+    #[arg(long, value_enum)]
+    pub prefer: Option<Prefer>,
+
+    /// The kind of cluster the manifests run on [default: eks]
+    #[arg(long, value_enum)]
+    pub cluster_type: Option<ClusterType>,
+
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// Largest manifest file read, in MiB
+    #[arg(long, default_value_t = 64, value_name = "MIB")]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// The cluster is EKS
+    #[arg(long, overrides_with = "no_eks", help_heading = "Questions")]
+    pub eks: bool,
+    /// The cluster is not EKS (on-premises, other clouds, self-managed)
+    #[arg(long, help_heading = "Questions")]
+    pub no_eks: bool,
+
+    /// The kind of cluster (eks-fargate answers --eks --fargate)
+    #[arg(long, value_enum, conflicts_with_all = ["eks", "no_eks"], help_heading = "Questions")]
+    pub cluster_type: Option<ClusterType>,
+
+    /// The nodes are EC2 instances
+    #[arg(long, overrides_with = "no_ec2_nodes", help_heading = "Questions")]
+    pub ec2_nodes: bool,
+    /// The nodes are not EC2 instances
+    #[arg(long, help_heading = "Questions")]
+    pub no_ec2_nodes: bool,
+
+    /// Pods need their own IAM permissions
+    #[arg(long, overrides_with = "uniform", help_heading = "Questions")]
+    pub per_pod: bool,
+    /// All pods need the same permissions
+    #[arg(long, help_heading = "Questions")]
+    pub uniform: bool,
+
+    /// Where IAM bindings should be managed: GitOps (manifests) or infrastructure-as-code
+    #[arg(long, value_enum, help_heading = "Questions")]
+    pub prefer: Option<Workflow>,
+
+    /// Pods need access to other AWS accounts
+    #[arg(long, overrides_with = "no_cross_account", help_heading = "Questions")]
+    pub cross_account: bool,
+    /// Pods stay in the cluster's account
+    #[arg(long, help_heading = "Questions")]
+    pub no_cross_account: bool,
+
+    /// Pods need static credentials (secrets) from external accounts
+    #[arg(
+        long,
+        overrides_with = "no_external_static_secrets",
+        help_heading = "Questions"
+    )]
+    pub external_static_secrets: bool,
+    /// Pods need no static credentials from external accounts
+    #[arg(long, help_heading = "Questions")]
+    pub no_external_static_secrets: bool,
+
+    /// The pods run on Fargate
+    #[arg(long, overrides_with = "no_fargate", help_heading = "Questions")]
+    pub fargate: bool,
+    /// The pods do not run on Fargate
+    #[arg(long, help_heading = "Questions")]
+    pub no_fargate: bool,
+
+    /// The pods run on Windows nodes
+    #[arg(long, overrides_with = "no_windows", help_heading = "Questions")]
+    pub windows: bool,
+    /// The pods run on Linux nodes
+    #[arg(long, help_heading = "Questions")]
+    pub no_windows: bool,
+
+    /// Never prompt; unanswered questions take their defaults
+    #[arg(long)]
+    pub no_input: bool,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = CatalogFormat::Table)]
+    pub output: CatalogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Workflow {
+    Gitops,
+    Iac,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +348,14 @@ pub struct TestArgs {
     /// Print passing tests too
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineKind {
+    /// regorus, in process
+    Native,
+    /// The Wasm module admission engines run, in wasmtime (fuel/deadline and memory caps)
+    Wasm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -218,4 +437,71 @@ impl ClusterType {
             ClusterType::NonEks => "non-eks",
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub target: ExportTarget,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportTarget {
+    /// A Kubewarden policy: policy.wasm (with io.kubewarden.metadata) and policy.yaml (a ClusterAdmissionPolicy)
+    Kubewarden(KubewardenExportArgs),
+    /// An OPA bundle (.tar.gz): /.manifest, /policy.wasm and the Rego sources, for `opa run --bundle` and the OPA SDKs
+    OpaBundle {
+        /// The .tar.gz file to write
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// The bare OPA-ABI module (entrypoint 0 podauth/findings), for any OPA-Wasm host
+    Wasm {
+        /// The file to write
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct KubewardenExportArgs {
+    /// The directory to write policy.wasm and policy.yaml into (created if missing)
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// Kubewarden's Rego execution mode
+    #[arg(long, value_enum, default_value_t = KwMode::Opa)]
+    pub mode: KwMode,
+
+    /// Only these rule ids (comma-separated or repeated)
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub select: Vec<String>,
+
+    /// Leave out these rule ids (comma-separated or repeated)
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub ignore: Vec<String>,
+
+    /// Only rules at or above this severity
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+
+    /// Where the policy server fetches the module (registry://, https:// or file://) [default: file://<DIR>/policy.wasm]
+    #[arg(long, value_name = "URL")]
+    pub module_url: Option<String>,
+
+    /// protect rejects offending requests; monitor only logs and reports them
+    #[arg(long, value_enum, default_value_t = KwPolicyMode::Protect)]
+    pub policy_mode: KwPolicyMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KwMode {
+    Opa,
+    Gatekeeper,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KwPolicyMode {
+    Protect,
+    Monitor,
 }

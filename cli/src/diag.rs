@@ -38,3 +38,8 @@ pub fn warning(message: &str) {
 pub fn input_error(message: &str) {
     eprintln!("kubectl-podauth: error: {message}");
 }
+
+/// The `--timings` report.
+pub fn timings(report: &str) {
+    eprint!("{report}");
+}

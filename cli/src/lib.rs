@@ -8,13 +8,16 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diag;
+pub mod export;
 pub mod live;
 pub mod manifest;
+pub mod migrate;
 pub mod printers;
 pub mod redact;
 pub mod report;
 pub mod style;
 pub mod suppress;
+pub mod timings;
 pub mod version;
 
 use clap::{CommandFactory, FromArgMatches};

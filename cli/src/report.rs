@@ -7,7 +7,7 @@ use serde::Serialize;
 /// Bumped when the JSON shape changes incompatibly.
 pub const REPORT_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "camelCase")]
 pub struct Resource {
     pub api_version: String,
@@ -57,6 +57,9 @@ pub struct Finding {
     pub severity: Severity,
     pub title: String,
     pub resource: Resource,
+    /// The kubeconfig context, in live mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
     pub source: Option<Source>,
     pub path: String,
     pub message: String,
@@ -67,6 +70,8 @@ pub struct Finding {
 #[serde(rename_all = "camelCase")]
 pub struct Workload {
     pub resource: Resource,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
     pub source: Option<Source>,
     pub service_account: String,
     pub methods: Vec<String>,
@@ -88,6 +93,12 @@ pub struct Summary {
     pub suppressed: usize,
     /// Config exceptions past their `expires` date (no longer applied).
     pub expired_exceptions: usize,
+    /// Clusters read, in live mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<usize>,
+    /// Rules that ran without some kind they read (RBAC refused it, or listing failed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub degraded_rules: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,7 +120,8 @@ impl Report {
         files_read: usize,
     ) -> Report {
         findings.sort_by(|a, b| {
-            (&a.source, &a.resource, &a.rule, &a.path).cmp(&(
+            (&a.cluster, &a.source, &a.resource, &a.rule, &a.path).cmp(&(
+                &b.cluster,
                 &b.source,
                 &b.resource,
                 &b.rule,
@@ -131,6 +143,8 @@ impl Report {
             errors: errors.len(),
             suppressed: 0,
             expired_exceptions: 0,
+            clusters: None,
+            degraded_rules: Vec::new(),
         };
         Report {
             version: REPORT_VERSION,

@@ -50,6 +50,7 @@ secret_key_name(k) if {
 # build rejects as an invalid regex.)
 holds_credentials_file(s) if {
 	is_string(s)
+	contains(lower(s), "aws_secret_access_key")
 	regex.match(`(?m)^[ \t]*aws_secret_access_key[ \t]*=[ \t]*[^ \t\r\n]`, lower(s))
 }
 
@@ -64,6 +65,8 @@ config_file_settings := {
 
 holds_config_file(s) if {
 	is_string(s)
+	contains(s, "[")
+	contains(s, "=")
 	some setting in ini_settings(s)
 	config_section(setting.section)
 	config_file_settings[setting.key]
@@ -115,6 +118,15 @@ entries(obj) := [e |
 		"class": entry_class(k, v, text),
 	}
 ]
+
+# The entries of every reviewed ConfigMap and Secret, by ref, computed once and
+# shared by the rules that read them.
+review_entries[ref] := entries(obj) if {
+	some ref, obj in data.podauth.lib.objects.review
+	entry_kinds[obj.kind]
+}
+
+entry_kinds := {"ConfigMap", "Secret"}
 
 plain_text(kind, field, v) := v if {
 	field == "stringData"

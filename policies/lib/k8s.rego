@@ -23,6 +23,11 @@ pod_template_path := {
 
 workload_kinds := {k | some k, _ in pod_template_path}
 
+# Rendered once per kind rather than once per pod.
+spec_paths := {k: path(array.concat(p, ["spec"])) | some k, p in pod_template_path}
+
+metadata_paths := {k: path(array.concat(p, ["metadata"])) | some k, p in pod_template_path}
+
 container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
 # pods[ref] is the pod (template) of the reviewed object at position ref.
@@ -37,8 +42,8 @@ pods[ref] := pod if {
 		"object": obj,
 		"spec": spec,
 		"metadata": object.get(obj, array.concat(prefix, ["metadata"]), {}),
-		"spec_path": path(array.concat(prefix, ["spec"])),
-		"metadata_path": path(array.concat(prefix, ["metadata"])),
+		"spec_path": spec_paths[obj.kind],
+		"metadata_path": metadata_paths[obj.kind],
 		"namespace": ns,
 		"service_account": service_account_name(spec),
 	}
@@ -111,23 +116,26 @@ path(segments) := concat("", [s |
 	s := segment(i, seg)
 ])
 
-segment(_, seg) := sprintf("[%d]", [seg]) if is_number(seg)
-
-segment(i, seg) := seg if {
-	is_string(seg)
+# One else chain (a single test of the segment's characters) rather than
+# several bodies that regorus would all evaluate.
+segment(i, seg) := sprintf("[%d]", [seg]) if {
+	is_number(seg)
+} else := seg if {
+	plain_segment(seg)
 	i == 0
-	regex.match(`^[A-Za-z0-9_-]+$`, seg)
-}
-
-segment(i, seg) := sprintf(".%s", [seg]) if {
-	is_string(seg)
+} else := concat("", [".", seg]) if {
+	plain_segment(seg)
 	i > 0
-	regex.match(`^[A-Za-z0-9_-]+$`, seg)
+} else := sprintf("[%q]", [seg]) if {
+	is_string(seg)
+	not plain_segment(seg)
 }
 
-segment(_, seg) := sprintf("[%q]", [seg]) if {
+# ^[A-Za-z0-9_-]+$ without a regex: trimming those characters leaves nothing.
+plain_segment(seg) if {
 	is_string(seg)
-	not regex.match(`^[A-Za-z0-9_-]+$`, seg)
+	seg != ""
+	trim(seg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == ""
 }
 
 # Appends segments to an already rendered path.

@@ -34,3 +34,9 @@ test_disabled_rules_allow if {
 		with data.enabled_rules as ["PA999"]
 	r.response.allowed == true
 }
+
+test_opa_mode_reads_parameters_from_settings_in_data if {
+	p := data.podauth.lib.objects.parameters with input as {"request": {"object": {}}} with data.account_id as "111122223333"
+	p.account_id == "111122223333"
+	p.prefer == "irsa"
+}

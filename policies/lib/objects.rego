@@ -91,5 +91,12 @@ default_parameters := {
 	"inventory_complete": false,
 }
 
-# Gatekeeper and the CLI pass parameters as input.parameters.
-parameters := object.union(default_parameters, object.get(input, "parameters", {}))
+# Gatekeeper and the CLI pass parameters as input.parameters; Kubewarden's opa
+# mode merges the policy settings into the root of data.
+parameters := object.union(default_parameters, input.parameters) if {
+	is_object(input.parameters)
+} else := object.union(default_parameters, kubewarden_settings) if {
+	is_object(input.request)
+} else := default_parameters
+
+kubewarden_settings := {k: data[k] | some k, _ in default_parameters; data[k]}

@@ -44,14 +44,36 @@ impl Evaluation {
 #[derive(Clone, Default)]
 pub struct InputDocument {
     objects: Vec<Value>,
+    /// Shard key of each object: its namespace (a Namespace's own name), so
+    /// rules that join reviewed objects within a namespace see them together.
+    shard_keys: Vec<u64>,
     context: Vec<Value>,
     parameters: serde_json::Value,
+}
+
+/// Below this many objects, one thread does it all: sharding costs more than it saves.
+const SHARD_THRESHOLD: usize = 2_000;
+
+fn shard_key(object: &serde_json::Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let meta = object.get("metadata");
+    let ns = if object.get("kind").and_then(|k| k.as_str()) == Some("Namespace") {
+        meta.and_then(|m| m.get("name"))
+    } else {
+        meta.and_then(|m| m.get("namespace"))
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    ns.and_then(|n| n.as_str())
+        .unwrap_or("default")
+        .hash(&mut hasher);
+    hasher.finish()
 }
 
 impl InputDocument {
     pub fn new(parameters: serde_json::Value) -> InputDocument {
         InputDocument {
             objects: Vec::new(),
+            shard_keys: Vec::new(),
             context: Vec::new(),
             parameters,
         }
@@ -64,6 +86,7 @@ impl InputDocument {
             self.context.push(value.clone());
         }
         self.objects.push(value);
+        self.shard_keys.push(shard_key(object));
         Ok(())
     }
 
@@ -82,9 +105,13 @@ impl InputDocument {
     }
 
     fn to_input(&self) -> Result<Value> {
+        self.input_for(self.objects.clone())
+    }
+
+    fn input_for(&self, objects: Vec<Value>) -> Result<Value> {
         let mut input = Value::new_object();
         let map = input.as_object_mut().map_err(|e| anyhow!("{e}"))?;
-        map.insert(Value::from("objects"), Value::from(self.objects.clone()));
+        map.insert(Value::from("objects"), Value::from(objects));
         map.insert(Value::from("context"), Value::from(self.context.clone()));
         map.insert(Value::from("parameters"), to_value(&self.parameters)?);
         Ok(input)
@@ -125,15 +152,79 @@ impl Evaluator {
         Ok(Evaluator { engine })
     }
 
-    /// Evaluates the `podauth/findings` entrypoint over an input document.
+    /// Evaluates the `podauth/findings` entrypoint over an input document. Large
+    /// inputs are split by namespace into one shard per core; every shard sees
+    /// the whole lookup context, so results equal a single evaluation.
     pub fn evaluate(&self, input: &InputDocument) -> Result<Evaluation> {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if workers < 2 || input.objects.len() < SHARD_THRESHOLD {
+            return self.evaluate_input(input.to_input()?);
+        }
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); workers];
+        for (i, key) in input.shard_keys.iter().enumerate() {
+            members[(*key % workers as u64) as usize].push(i);
+        }
+        members.retain(|m| !m.is_empty());
+        let parts: Vec<Result<Evaluation>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = members
+                .iter()
+                .map(|indices| {
+                    scope.spawn(move || {
+                        let objects = indices.iter().map(|&i| input.objects[i].clone()).collect();
+                        self.evaluate_input(input.input_for(objects)?)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(anyhow!("evaluation thread panicked")))
+                })
+                .collect()
+        });
+        let mut findings = Vec::new();
+        let mut workloads = Vec::new();
+        for (part, indices) in parts.into_iter().zip(&members) {
+            let part = part?;
+            findings.extend(part.findings.into_iter().map(|mut f| {
+                f.object = indices[f.object];
+                f
+            }));
+            for mut w in part.workloads.as_array().cloned().unwrap_or_default() {
+                if let Some(r) = w.get("ref").and_then(serde_json::Value::as_u64) {
+                    w["ref"] = serde_json::Value::from(indices[r as usize]);
+                }
+                workloads.push(w);
+            }
+        }
+        workloads.sort_by_key(|w| w.get("ref").and_then(serde_json::Value::as_u64));
+        findings.sort();
+        Ok(Evaluation {
+            findings,
+            workloads: serde_json::Value::Array(workloads),
+        })
+    }
+
+    fn evaluate_input(&self, input: Value) -> Result<Evaluation> {
         let mut engine = self.engine.clone();
-        engine.set_input(input.to_input()?);
+        engine.set_input(input);
         let rule = format!("data.{}", FINDINGS_ENTRYPOINT.replace('/', "."));
         let document = engine
             .eval_rule(rule)
             .map_err(|e| anyhow!("evaluating policies: {e}"))?;
         Evaluation::from_document(&to_json(&document)?)
+    }
+
+    /// Evaluates any rule (such as `data.podauth.migration.plan`) over an input
+    /// document, as JSON (null when undefined).
+    pub fn evaluate_rule(&self, input: &InputDocument, rule: &str) -> Result<serde_json::Value> {
+        let mut engine = self.engine.clone();
+        engine.set_input(input.to_input()?);
+        let value = engine
+            .eval_rule(rule.to_string())
+            .map_err(|e| anyhow!("evaluating {rule}: {e}"))?;
+        to_json(&value)
     }
 }
 

@@ -80,7 +80,7 @@ fn version_names_the_commit_and_help_has_examples() {
     assert!(run
         .stdout
         .starts_with(&format!("kubectl-podauth {} (", env!("CARGO_PKG_VERSION"))));
-    for sub in ["check", "rules", "explain", "test", "version"] {
+    for sub in ["check", "rules", "explain", "test", "version", "completion"] {
         let help = podauth(&[sub, "--help"]);
         assert_eq!(help.code, 0);
         assert!(
@@ -92,5 +92,53 @@ fn version_names_the_commit_and_help_has_examples() {
             "{sub}: {}",
             help.stdout
         );
+    }
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = podauth(&["completion", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.contains("kubectl-podauth"), "{shell}");
+        assert!(
+            run.stdout.contains("check"),
+            "{shell} completes subcommands"
+        );
+    }
+    let bash = podauth(&["completion", "bash"]).stdout;
+    assert!(bash.contains("--fail-on"), "flags are completed");
+    assert_eq!(podauth(&["completion", "tcsh"]).code, 2);
+    let man = podauth(&["man"]);
+    assert_eq!(man.code, 0);
+    assert!(
+        man.stdout.starts_with(".ie") || man.stdout.contains(".TH"),
+        "{}",
+        &man.stdout[..80.min(man.stdout.len())]
+    );
+    assert!(man.stdout.contains("check"));
+}
+
+#[test]
+fn errors_are_one_line_with_a_hint_and_no_backtrace() {
+    for args in [
+        vec!["explain", "PA000"],
+        vec!["check"],
+        vec!["check", "-f", "x", "--select", "NOPE1"],
+    ] {
+        let run = podauth(&args);
+        assert_eq!(run.code, 2, "{args:?}");
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert!(
+            lines[0].starts_with("kubectl-podauth: error: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            lines.iter().any(|l| l.trim_start().starts_with("hint: ")),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("backtrace") && !run.stderr.contains("panicked"));
     }
 }

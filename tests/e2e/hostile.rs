@@ -184,3 +184,146 @@ fn symlink_loops_and_missing_files_are_errors() {
     );
     assert_eq!(run.rules(), vec!["PA501"]);
 }
+
+#[test]
+fn a_200_mb_file_is_refused_by_size_without_reading_it() {
+    let dir = tree(&[("ok.yaml", GOOD_PA501)]);
+    let big = std::fs::File::create(dir.path().join("huge.yaml")).unwrap();
+    big.set_len(200 * 1024 * 1024).unwrap(); // sparse: no disk used
+    let start = std::time::Instant::now();
+    let (code, report) = {
+        let run = podauth(&["check", "-f", dir.path().to_str().unwrap(), "-o", "json"]);
+        (run.code, run.json())
+    };
+    assert_eq!(code, 2);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("200 MiB, over the 64 MiB limit"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        report["findings"].as_array().unwrap().len(),
+        1,
+        "the other file is still checked"
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_paths_are_errors() {
+    let dir = tree(&[("ok.yaml", GOOD_PA501)]);
+    std::os::unix::fs::symlink(
+        dir.path().join("missing-target.yaml"),
+        dir.path().join("dangling.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("not-a-file.yaml")).unwrap();
+    let run = podauth(&[
+        "check",
+        "-f",
+        dir.path().join("dangling.yaml").to_str().unwrap(),
+        "-f",
+        dir.path().join("ok.yaml").to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(run.code, 2);
+    let errors = run.json()["errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("dangling.yaml"));
+    assert_eq!(run.rules(), vec!["PA501"]);
+}
+
+#[test]
+fn mistyped_fields_are_input_errors_naming_the_path_and_the_rest_is_checked() {
+    // Objects without metadata, env entries without names, non-string
+    // annotations, numbers where lists belong: the API server would reject the
+    // mistyped ones; a linter must name the field and go on, never crash.
+    let odd = r#"apiVersion: v1
+kind: ServiceAccount
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: odd
+  annotations:
+    iam.amazonaws.com/allowed-roles: 42
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: mounts
+  namespace: odd
+spec:
+  template:
+    spec:
+      containers:
+        - name: c
+          volumeMounts: 3
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: s, namespace: odd}
+data: {a: 5}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: nameless-env, namespace: odd}
+spec:
+  hostNetwork: "yes"
+  containers:
+    - name: c
+      env:
+        - value: AKIAZ7QXFAKEKEY23456
+---
+apiVersion: karpenter.k8s.aws/v1
+kind: EC2NodeClass
+metadata: {name: n}
+spec: {metadataOptions: {httpPutResponseHopLimit: "two", httpTokens: 5}}
+"#;
+    let (_d, run) = run_dir(&[("odd.yaml", odd)]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("evaluating policies"),
+        "{}",
+        run.stderr
+    );
+    let report = run.json();
+    let errors = report["errors"].as_array().unwrap();
+    let messages: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{} {}",
+                e["document"],
+                e["line"],
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(errors.len(), 3, "{messages:#?}");
+    assert!(messages[0].starts_with("2:9 ") && messages[0].contains("metadata.annotations[\"iam.amazonaws.com/allowed-roles\"] must be a string, not a number"), "{messages:#?}");
+    assert!(
+        messages[1].starts_with("3:21 ")
+            && messages[1].contains("spec.template.spec.containers[0].volumeMounts must be a list"),
+        "{messages:#?}"
+    );
+    assert!(
+        messages[2].contains("data.a must be a string"),
+        "{messages:#?}"
+    );
+    // The well-typed objects are still checked: the key in a nameless env entry is found.
+    assert!(
+        run.rules().contains(&"PA101".to_string()),
+        "{:?}",
+        run.rules()
+    );
+}

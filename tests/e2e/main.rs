@@ -4,8 +4,14 @@ mod support;
 
 mod catalog;
 mod check;
+mod engines;
+mod export;
+mod golden;
 mod hostile;
 mod kubectl_plugin;
+mod live;
+mod migrate;
 mod redaction;
 mod rule_examples;
+mod scaling;
 mod team;

@@ -102,7 +102,7 @@ fn no_canary_in_any_output_format() {
     let dir = tree(&[("leaky.yaml", &planted())]);
     let path = dir.path().to_str().unwrap();
     let mut saw_findings = false;
-    for format in ["table", "json", "yaml"] {
+    for format in ["table", "json", "yaml", "sarif", "junit", "github"] {
         for color in ["never", "always"] {
             let run = podauth(&[
                 "check",
@@ -114,11 +114,17 @@ fn no_canary_in_any_output_format() {
                 color,
                 "--fail-on",
                 "info",
+                "--timings",
+                "--show-suppressed",
             ]);
             assert_eq!(run.code, 2, "the broken last document is an input error");
             assert_clean(&format!("{format} stdout"), &run.stdout);
             assert_clean(&format!("{format} stderr"), &run.stderr);
             saw_findings |= run.stdout.contains("PA101");
+            assert!(
+                format != "table" || run.stderr.contains("timings:"),
+                "--timings output is covered"
+            );
         }
     }
     assert!(saw_findings, "the planted credentials must be found");
@@ -128,5 +134,26 @@ fn no_canary_in_any_output_format() {
     assert!(
         json.stdout.contains("AKIA************2345"),
         "key ids are masked, not dropped"
+    );
+}
+
+#[test]
+fn no_canary_through_the_wasm_engine_or_in_a_baseline() {
+    let dir = tree(&[("leaky.yaml", &planted())]);
+    let path = dir.path().to_str().unwrap();
+    let run = podauth(&["check", "-f", path, "-o", "json", "--engine", "wasm"]);
+    assert_clean("wasm json", &run.stdout);
+    assert_clean("wasm stderr", &run.stderr);
+    let baseline = dir.path().join("baseline.json");
+    podauth(&[
+        "check",
+        "-f",
+        path,
+        "--baseline",
+        baseline.to_str().unwrap(),
+    ]);
+    assert_clean(
+        "baseline file",
+        &std::fs::read_to_string(&baseline).unwrap(),
     );
 }

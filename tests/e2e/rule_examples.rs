@@ -4,52 +4,35 @@ use crate::support::*;
 
 #[test]
 fn bad_examples_fire_and_good_examples_do_not() {
-    let rules_dir = root().join("policies/rules");
     let mut checked = 0;
     let mut failures = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(&rules_dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        let id = dir.file_name().unwrap().to_str().unwrap().to_string();
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        for file in files {
-            let name = file.file_name().unwrap().to_str().unwrap().to_string();
-            let bad = name.starts_with("bad");
-            if !(bad || name.starts_with("good")) || !name.ends_with(".yaml") {
-                continue;
-            }
-            let run = podauth(&[
-                "check",
-                "-f",
-                file.to_str().unwrap(),
-                "-o",
-                "json",
-                "--account-id",
-                "111122223333",
-            ]);
-            if run.code == 2 {
-                failures.push(format!("{id}/{name}: input error: {}", run.stderr));
-                continue;
-            }
-            let hits = run.rules().iter().filter(|r| **r == id).count();
-            if bad && hits == 0 {
-                failures.push(format!(
-                    "{id}/{name}: expected a {id} finding, got {:?}",
-                    run.rules()
-                ));
-            }
-            if !bad && hits > 0 {
-                failures.push(format!("{id}/{name}: expected no {id} finding, got {hits}"));
-            }
-            checked += 1;
+    for (id, file) in rule_examples() {
+        let name = file.file_name().unwrap().to_str().unwrap().to_string();
+        let bad = name.starts_with("bad");
+        let run = podauth(&[
+            "check",
+            "-f",
+            file.to_str().unwrap(),
+            "-o",
+            "json",
+            "--account-id",
+            "111122223333",
+        ]);
+        if run.code == 2 {
+            failures.push(format!("{id}/{name}: input error: {}", run.stderr));
+            continue;
         }
+        let hits = run.rules().iter().filter(|r| **r == id).count();
+        if bad && hits == 0 {
+            failures.push(format!(
+                "{id}/{name}: expected a {id} finding, got {:?}",
+                run.rules()
+            ));
+        }
+        if !bad && hits > 0 {
+            failures.push(format!("{id}/{name}: expected no {id} finding, got {hits}"));
+        }
+        checked += 1;
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked >= 6, "examples found: {checked}");

@@ -79,3 +79,28 @@ pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// Every `good*.yaml` / `bad*.yaml` example, as (rule id, path), in name order.
+pub fn rule_examples() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(root().join("policies/rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let id = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let name = file.file_name().unwrap().to_str().unwrap();
+            if (name.starts_with("good") || name.starts_with("bad")) && name.ends_with(".yaml") {
+                out.push((id.clone(), file));
+            }
+        }
+    }
+    out
+}

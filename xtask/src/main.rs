@@ -4,6 +4,14 @@
 //! - `docs [--check]`: regenerate (or verify) the README rules table and
 //!   docs/rules.md from rule METADATA, the one source of truth.
 //! - `ci`: everything CI runs after set-up (fmt, clippy, docs check, tests).
+//! - `corpus --objects N --out DIR [--seed S]`: a seeded benchmark estate.
+//! - `bench [--dir DIR] [--sizes 1000,10000,100000] [--binary PATH] [--wasm]`: offline check at
+//!   each size with `--timings`, printed as a table (figures only, no asserts).
+//! - `dist [--binary PATH] [--out DIR] [--manifest FILE] [--manifest-only]`: release archive for
+//!   this platform and the krew manifest with its sha256.
+mod bench;
+mod corpus;
+mod dist;
 mod docs;
 
 use anyhow::{bail, Context, Result};
@@ -16,7 +24,10 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("docs") => docs::run(&root, args.iter().any(|a| a == "--check")),
         Some("ci") => ci(&root),
-        _ => bail!("usage: cargo xtask <docs [--check] | ci>"),
+        Some("dist") => dist::run(&root, &args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") => bench::run(&root, &args[1..]),
+        _ => bail!("usage: cargo xtask <docs [--check] | ci | corpus --objects N --out DIR | dist [--binary PATH] [--out DIR] [--manifest FILE]>"),
     }
 }
 

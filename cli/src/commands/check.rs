@@ -1,23 +1,24 @@
 //! `kubectl podauth check`: load, evaluate, report.
+use super::evaluate::{self, Batch, Engine};
+use super::live_source;
 use super::{emit, load_bundle};
 use crate::baseline::Baseline;
-use crate::cli::{CheckArgs, ClusterType, Prefer};
+use crate::cli::{CheckArgs, ClusterType, EngineKind, Prefer};
 use crate::config::Config;
 use crate::diag::{self, CliError};
-use crate::manifest::{self, InputError, Limits, Loaded, Source};
+use crate::manifest::Manifest;
 use crate::printers::{self, PrintOptions};
-use crate::redact::Redactor;
-use crate::report::{self, Finding, Report, Resource, Workload};
+use crate::report::{Finding, Report, Resource};
 use crate::suppress::{self, Suppression};
 use crate::Exit;
-use podauth_policies::{Bundle, Evaluator, InputDocument, Severity};
-use std::collections::HashSet;
+use podauth_policies::{Bundle, Evaluator, Severity};
 
 /// The rule that reports `podauth.io/ignore` without a reason; it cannot be
 /// suppressed by the annotation it is about.
 const SUPPRESSION_WITHOUT_REASON: &str = "PA901";
 
 pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
+    let mut timings = crate::timings::Timings::new(args.timings);
     let cwd =
         std::env::current_dir().map_err(|e| CliError::new(format!("working directory: {e}")))?;
     let config = Config::discover(args.config.as_deref(), &cwd)?;
@@ -34,23 +35,69 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
         .cloned()
         .collect();
     let selected = select_rules(&bundle, &select, &ignore)?;
-    if args.filenames.is_empty() {
-        return Err(CliError::new("no manifests given")
-            .hint("pass -f FILE, -f DIR or -f - (stdin), e.g. `kubectl podauth check -f k8s/`"));
-    }
-    let sources: Vec<Source> = args.filenames.iter().map(|f| Source::parse(f)).collect();
-    let limits = Limits {
-        max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
-        ..Limits::default()
+    let evaluator = match args.engine {
+        EngineKind::Native => Engine::Native(Box::new(
+            Evaluator::new(&bundle, &selected)
+                .map_err(|e| CliError::new(format!("policies failed to load: {e:#}")))?,
+        )),
+        EngineKind::Wasm => {
+            if !args.policies.is_empty() {
+                return Err(CliError::new("--engine wasm runs the embedded module, which cannot load --policy directories")
+                    .hint("use --engine native (the default) with custom policies"));
+            }
+            let engine = podauth_wasm::WasmEngine::new()
+                .map_err(|e| CliError::new(format!("starting the Wasm engine: {e:#}")))?;
+            Engine::Wasm {
+                engine: Box::new(engine),
+                selected: selected.iter().map(|s| (*s).to_string()).collect(),
+            }
+        }
     };
-    let kinds = bundle.supported_kinds();
-    let is_supported = |k: &str| kinds.contains(k);
-    let loaded = manifest::load(&sources, &limits, &is_supported);
 
-    let evaluator = Evaluator::new(&bundle, &selected)
-        .map_err(|e| CliError::new(format!("policies failed to load: {e:#}")))?;
-    let mut report = evaluate(&bundle, &evaluator, &loaded, settings.parameters())?;
-    apply_team_policy(&mut report, &config, &loaded, args)?;
+    let (batches, mut errors, degraded) = if args.filenames.is_empty() {
+        let live = timings.phase("read", || {
+            live_source::read_clusters(&args.cluster, &bundle)
+        })?;
+        (live.batches, live.errors, live.degraded)
+    } else {
+        let loaded =
+            evaluate::load_files(&args.filenames, args.max_file_size, &bundle, &mut timings);
+        (
+            vec![Batch {
+                loaded,
+                cluster: None,
+                inventory_complete: false,
+            }],
+            Vec::new(),
+            Default::default(),
+        )
+    };
+    let live = args.filenames.is_empty();
+    let (mut findings, mut workloads, mut objects, mut files) = (Vec::new(), Vec::new(), 0, 0);
+    for batch in &batches {
+        let part = evaluate::evaluate(
+            &bundle,
+            &evaluator,
+            batch,
+            settings.parameters(),
+            &mut timings,
+        )?;
+        findings.extend(part.findings);
+        workloads.extend(part.workloads);
+        errors.extend(part.errors);
+        objects += part.objects_read;
+        files += batch.loaded.files_read;
+    }
+    let mut report = Report::new(findings, workloads, errors, objects, files);
+    if live {
+        report.summary.clusters = Some(batches.len());
+        report.summary.degraded_rules = degraded.into_iter().collect();
+    }
+    let inline_objects: Vec<&Manifest> = batches
+        .iter()
+        .flat_map(|b| b.loaded.manifests.iter())
+        .collect();
+    apply_team_policy(&mut report, &config, &inline_objects, args)?;
 
     for e in &report.errors {
         diag::input_error(&e.to_string());
@@ -66,7 +113,12 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
             .collect(),
         fail_on: settings.fail_on,
     };
-    emit(|out| printers::print_report(&report, args.output, &opts, out))?;
+    timings.phase("output", || {
+        emit(|out| printers::print_report(&report, args.output, &opts, out))
+    })?;
+    if let Some(text) = timings.report() {
+        diag::timings(&text);
+    }
     Ok(exit_code(&report, settings.fail_on))
 }
 
@@ -124,7 +176,7 @@ impl Settings {
 fn apply_team_policy(
     report: &mut Report,
     config: &Config,
-    loaded: &Loaded,
+    objects: &[&Manifest],
     args: &CheckArgs,
 ) -> Result<(), CliError> {
     for f in &mut report.findings {
@@ -148,25 +200,27 @@ fn apply_team_policy(
             e.reason
         ));
     }
-    // Inline ignores come from the object the finding is on.
-    let inline: Vec<Option<(Vec<String>, Option<String>)>> = loaded
-        .manifests
+    // Inline ignores come from the object the finding is on; only annotated
+    // objects are indexed, by identity and (offline) file and document.
+    type Key = (Resource, Option<(String, usize)>);
+    let key_of = |m: &Manifest| -> Key {
+        let place = (!m.origin.file.starts_with("cluster:"))
+            .then(|| (m.origin.file.to_string(), m.origin.document));
+        (Resource::of(&m.value), place)
+    };
+    let inline: std::collections::HashMap<Key, (Vec<String>, Option<String>)> = objects
         .iter()
-        .map(|m| suppress::inline_ignores(&m.value))
+        .filter_map(|m| suppress::inline_ignores(&m.value).map(|ignores| (key_of(m), ignores)))
         .collect();
-    let object_of = |f: &Finding| {
-        loaded.manifests.iter().position(|m| {
-            Resource::of(&m.value) == f.resource
-                && f.source
-                    .as_ref()
-                    .is_none_or(|s| *s.file == *m.origin.file && s.document == m.origin.document)
-        })
+    let inline_for = |f: &Finding| {
+        let place = f.source.as_ref().map(|s| (s.file.clone(), s.document));
+        inline.get(&(f.resource.clone(), place))
     };
     report.suppress(|f| {
         if f.rule == SUPPRESSION_WITHOUT_REASON {
             return None;
         }
-        if let Some(Some((ids, reason))) = object_of(f).map(|i| &inline[i]) {
+        if let Some((ids, reason)) = inline_for(f) {
             if ids
                 .iter()
                 .any(|id| id == "*" || id.eq_ignore_ascii_case(&f.rule))
@@ -238,125 +292,4 @@ fn select_rules<'b>(
         .map(|r| r.meta.id.as_str())
         .filter(|id| wanted(id))
         .collect())
-}
-
-/// Identity used to de-duplicate lookup context: group, kind, namespace, name.
-fn identity(object: &serde_json::Value) -> (String, String, String, String) {
-    let s = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or("").to_string();
-    let api = s(object.get("apiVersion"));
-    let group = api
-        .rsplit_once('/')
-        .map_or(String::new(), |(g, _)| g.to_string());
-    let meta = object.get("metadata");
-    let ns = s(meta.and_then(|m| m.get("namespace")));
-    (
-        group,
-        s(object.get("kind")),
-        if ns.is_empty() { "default".into() } else { ns },
-        s(meta.and_then(|m| m.get("name"))),
-    )
-}
-
-/// Evaluates the loaded manifests and builds the report.
-pub fn evaluate(
-    bundle: &Bundle,
-    evaluator: &Evaluator,
-    loaded: &Loaded,
-    parameters: serde_json::Value,
-) -> Result<Report, CliError> {
-    let mut doc = InputDocument::new(parameters);
-    let mut seen = HashSet::new();
-    for m in &loaded.manifests {
-        let first = seen.insert(identity(&m.value));
-        doc.push_object(&m.value, first)
-            .map_err(|e| CliError::new(format!("{e:#}")))?;
-    }
-    let evaluation = evaluator.evaluate(&doc).map_err(|e| {
-        CliError::new(format!("{e:#}")).hint("this is a bug in a policy; please report it")
-    })?;
-
-    let redactor = Redactor::from_objects(loaded.manifests.iter().map(|m| &m.value));
-    let source_of = |index: usize, path: &str| {
-        loaded.manifests.get(index).map(|m| report::Source {
-            file: m.origin.file.to_string(),
-            line: loaded.line_of(&m.origin, path),
-            document: m.origin.document,
-        })
-    };
-    let mut findings = Vec::with_capacity(evaluation.findings.len());
-    for raw in evaluation.findings {
-        let Some(rule) = bundle.rule(&raw.rule) else {
-            continue;
-        };
-        let Some(manifest) = loaded.manifests.get(raw.object) else {
-            continue;
-        };
-        findings.push(Finding {
-            rule: rule.meta.id.clone(),
-            name: rule.meta.name.clone(),
-            severity: raw.severity.unwrap_or(rule.meta.severity),
-            title: rule.meta.title.clone(),
-            resource: Resource::of(&manifest.value),
-            source: source_of(raw.object, &raw.path),
-            path: raw.path,
-            message: redactor.scrub(&raw.message).into_owned(),
-            remediation: rule.meta.remediation.clone(),
-        });
-    }
-    let workloads = workloads(&evaluation.workloads, loaded, &source_of);
-    let errors: Vec<InputError> = loaded
-        .errors
-        .iter()
-        .map(|e| InputError {
-            message: redactor.scrub(&e.message).into_owned(),
-            ..e.clone()
-        })
-        .collect();
-    let objects = loaded.manifests.len() + loaded.skipped_unknown_kinds;
-    Ok(Report::new(
-        findings,
-        workloads,
-        errors,
-        objects,
-        loaded.files_read,
-    ))
-}
-
-fn workloads(
-    value: &serde_json::Value,
-    loaded: &Loaded,
-    source_of: &dyn Fn(usize, &str) -> Option<report::Source>,
-) -> Vec<Workload> {
-    let Some(items) = value.as_array() else {
-        return vec![];
-    };
-    items
-        .iter()
-        .filter_map(|w| {
-            let index = w.get("ref")?.as_u64()? as usize;
-            let manifest = loaded.manifests.get(index)?;
-            let s = |k: &str| w.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            Some(Workload {
-                resource: Resource::of(&manifest.value),
-                source: source_of(index, ""),
-                service_account: s("serviceAccount"),
-                methods: w
-                    .get("methods")
-                    .and_then(|m| m.as_array())
-                    .map(|m| {
-                        m.iter()
-                            .filter_map(|v| v.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                effective: s("effective"),
-                rank: w
-                    .get("rank")
-                    .and_then(serde_json::Value::as_u64)
-                    .map(|r| r as u8),
-                recommended: s("recommended"),
-                reason: s("reason"),
-            })
-        })
-        .collect()
 }

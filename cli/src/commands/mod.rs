@@ -1,5 +1,10 @@
 mod catalog;
 mod check;
+mod evaluate;
+mod export;
+mod live_source;
+mod migrate;
+mod recommend;
 mod test;
 
 use crate::cli::{Cli, Command};
@@ -16,6 +21,22 @@ pub fn dispatch(cli: Cli) -> Result<Exit, CliError> {
         Command::Rules(args) => catalog::rules(&args),
         Command::Explain(args) => catalog::explain(&args, color),
         Command::Test(args) => test::run(&args, color),
+        Command::Migrate(args) => migrate::run(&args),
+        Command::Recommend(args) => recommend::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Completion { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            emit(|out| {
+                clap_complete::generate(shell, &mut cmd, "kubectl-podauth", out);
+                Ok(())
+            })?;
+            Ok(Exit::Clean)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            emit(|out| clap_mangen::Man::new(cmd).render(out))?;
+            Ok(Exit::Clean)
+        }
         Command::Version => {
             emit(|out| writeln!(out, "kubectl-podauth {}", crate::version::VERSION_LINE))?;
             Ok(Exit::Clean)

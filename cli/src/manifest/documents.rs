@@ -19,7 +19,7 @@ pub struct Document {
 }
 
 /// A document's byte range in its file and the line number of its first byte.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

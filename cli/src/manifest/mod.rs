@@ -7,6 +7,7 @@
 mod documents;
 mod limits;
 mod locate;
+mod shape;
 mod sources;
 mod yaml;
 
@@ -95,29 +96,54 @@ impl Loaded {
     }
 }
 
-/// Reads and parses every source. Files are parsed in parallel; the result keeps
-/// the order of the sources.
+/// Reads and parses every source. Files are read, then parsed, in parallel;
+/// the result keeps the order of the sources.
 pub fn load(
     sources: &[Source],
     limits: &Limits,
     is_supported_kind: &(dyn Fn(&str) -> bool + Sync),
 ) -> Loaded {
+    load_timed(
+        sources,
+        limits,
+        is_supported_kind,
+        &mut crate::timings::Timings::disabled(),
+    )
+}
+
+/// [`load`], recording the discover, read and parse phases.
+pub fn load_timed(
+    sources: &[Source],
+    limits: &Limits,
+    is_supported_kind: &(dyn Fn(&str) -> bool + Sync),
+    timings: &mut crate::timings::Timings,
+) -> Loaded {
     use rayon::prelude::*;
-    let (files, mut loaded) = expand_sources(sources);
-    let parts: Vec<Loaded> = files
-        .par_iter()
-        .map(|file| match sources::read_source(file, limits) {
-            Ok(text) => {
-                let mut part = parse_text(&file.display_name(), &text, limits, is_supported_kind);
-                part.files_read = 1;
-                part
-            }
-            Err(e) => Loaded {
-                errors: vec![e],
-                ..Loaded::default()
-            },
-        })
-        .collect();
+    let (files, mut loaded) = timings.phase("discover", || expand_sources(sources));
+    let texts: Vec<Result<String, InputError>> = timings.phase("read", || {
+        files
+            .par_iter()
+            .map(|file| sources::read_source(file, limits))
+            .collect()
+    });
+    let parts: Vec<Loaded> = timings.phase("parse", || {
+        files
+            .par_iter()
+            .zip(texts.into_par_iter())
+            .map(|(file, text)| match text {
+                Ok(text) => {
+                    let mut part =
+                        parse_text(&file.display_name(), &text, limits, is_supported_kind);
+                    part.files_read = 1;
+                    part
+                }
+                Err(e) => Loaded {
+                    errors: vec![e],
+                    ..Loaded::default()
+                },
+            })
+            .collect()
+    });
     for part in parts {
         loaded.merge(part);
     }
@@ -221,11 +247,36 @@ fn add_object(
         ));
         return;
     }
-    if is_supported_kind(kind) {
-        out.manifests.push(Manifest { value, origin });
-    } else {
+    if !is_supported_kind(kind) {
         out.skipped_unknown_kinds += 1;
+        return;
     }
+    if let Some((path, problem)) = shape::check(&value) {
+        let line = out
+            .texts
+            .get(&origin.file)
+            .and_then(|t| t.get(origin.span.start..origin.span.end))
+            .and_then(|doc| line_of_path(doc, origin.span.first_line, origin.item, &path))
+            .unwrap_or(origin.line);
+        out.errors.push(InputError {
+            file: origin.file.to_string(),
+            document: Some(origin.document),
+            line: Some(line),
+            message: format!(
+                "{kind} {:?}: {problem}; the object was not checked",
+                name_of(&value)
+            ),
+        });
+        return;
+    }
+    out.manifests.push(Manifest { value, origin });
+}
+
+fn name_of(v: &Value) -> &str {
+    v.get("metadata")
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 fn describe(v: &Value) -> &'static str {

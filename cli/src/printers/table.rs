@@ -119,7 +119,10 @@ fn write_workloads(report: &Report, color: bool, out: &mut dyn Write) -> io::Res
         .iter()
         .map(|w| {
             [
-                w.resource.display(),
+                match &w.cluster {
+                    Some(c) => format!("{c}: {}", w.resource.display()),
+                    None => w.resource.display(),
+                },
                 w.service_account.clone(),
                 w.methods.join(","),
                 w.effective.clone(),

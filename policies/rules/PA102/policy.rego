@@ -42,9 +42,10 @@ import data.podauth.lib.objects
 import data.podauth.lib.result
 
 deny contains result.finding(ref, e.path, msg) if {
-	some ref, cm in objects.review
+	some ref, es in data.podauth.lib.credentials.review_entries
+	cm := objects.review[ref]
 	cm.kind == "ConfigMap"
-	some e in credentials.entries(cm)
+	some e in es
 	what := problem(e)
 	msg := sprintf("ConfigMap %q holds %s in %s", [k8s.name(cm), what, e.path])
 }

@@ -45,9 +45,9 @@ import data.podauth.lib.objects
 import data.podauth.lib.result
 
 deny contains severity_for(secret, result.finding(ref, e.path, msg)) if {
-	some ref, secret in objects.review
+	some ref, entries in data.podauth.lib.credentials.review_entries
+	secret := objects.review[ref]
 	secret.kind == "Secret"
-	entries := credentials.entries(secret)
 	temp := temporary(entries)
 	some e in entries
 	what := long_lived(e, temp)

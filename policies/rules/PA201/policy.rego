@@ -56,15 +56,17 @@ import data.podauth.lib.result
 deny contains result.finding(pod.ref, signal.path, msg) if {
 	objects.parameters.cluster_type != "eks-fargate"
 	some pod in k8s.pods
+
+	# Cheap index lookups first: most pods stop here.
+	identity_known(pod)
+	not has_pod_identity(pod)
+	not k8s.annotations(pod.metadata)["iam.amazonaws.com/role"]
+	not credentials.node_agent(pod)
 	signals := sdk_signals(pod)
 	count(signals) > 0
 	signal := signals[0]
-	identity_known(pod)
-	not has_pod_identity(pod)
 	not has_own_credentials(pod)
 	not imds_disabled(pod)
-	not k8s.annotations(pod.metadata)["iam.amazonaws.com/role"]
-	not credentials.node_agent(pod)
 	msg := sprintf("%s %q uses the AWS SDK (%s) but ServiceAccount %q has no IRSA role or Pod Identity association and the pod has no credentials of its own: it falls back to the node's instance role", [
 		pod.object.kind, k8s.name(pod.object), signal.what, pod.service_account,
 	])

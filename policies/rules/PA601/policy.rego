@@ -40,9 +40,12 @@ import data.podauth.lib.objects
 import data.podauth.lib.result
 import data.podauth.lib.secrets
 
+# Built once, not per object.
+store_kinds := {"SecretStore", "ClusterSecretStore"}
+
 deny contains result.finding(ref, "spec.provider.aws.auth.secretRef", msg) if {
 	some ref, store in objects.review
-	store.kind in {"SecretStore", "ClusterSecretStore"}
+	store_kinds[store.kind]
 	secrets.is_eso(store, secrets.eso_store_kinds)
 	auth := store.spec.provider.aws.auth
 	is_object(auth.secretRef)

@@ -41,9 +41,12 @@ removed_versions := {
 	"v1alpha1": {"ExternalSecret", "SecretStore", "ClusterSecretStore"},
 }
 
+# Built once, not per object.
+checked_kinds := {"ExternalSecret", "ClusterExternalSecret", "SecretStore", "ClusterSecretStore"}
+
 deny contains result.finding(ref, "apiVersion", msg) if {
 	some ref, obj in objects.review
-	obj.kind in {"ExternalSecret", "ClusterExternalSecret", "SecretStore", "ClusterSecretStore"}
+	checked_kinds[obj.kind]
 	secrets.is_eso(obj, secrets.eso_kinds)
 	v := secrets.version(obj.apiVersion)
 	removed_versions[v][obj.kind]

@@ -87,3 +87,11 @@ test_deployment_init_container_denied if {
 	some f in r
 	f.path == "spec.template.spec.initContainers[0].env[0].valueFrom.secretKeyRef.name"
 }
+
+test_two_classes_sync_same_secret if {
+	second := object.union(spc("aws"), {"metadata": {"name": "db-secrets-failover"}})
+	r := PA612.deny with input as run(pod(key_ref("db-credentials")), [spc("aws"), second])
+	count(r) == 1
+	some f in r
+	contains(f.msg, "\"db-secrets\", \"db-secrets-failover\"")
+}

@@ -45,9 +45,10 @@ import data.podauth.lib.result
 config_kinds := {"ConfigMap", "Secret"}
 
 deny contains result.finding(ref, e.path, msg) if {
-	some ref, obj in objects.review
+	some ref, es in data.podauth.lib.credentials.review_entries
+	obj := objects.review[ref]
 	config_kinds[obj.kind]
-	some e in credentials.entries(obj)
+	some e in es
 	is_string(e.text)
 	contains(lower(e.text), "ec2instancemetadata")
 	settings := credentials.ini_settings(e.text)

@@ -1,0 +1,198 @@
+//! Turns one batch of objects (a set of files, or one cluster) into findings
+//! and workloads.
+use crate::diag::CliError;
+use crate::manifest::{self, InputError, Limits, Loaded, Source};
+use crate::redact::Redactor;
+use crate::report::{self, Finding, Resource, Workload};
+use crate::timings::Timings;
+use podauth_policies::{Bundle, Evaluation, Evaluator, InputDocument};
+use std::collections::HashSet;
+
+/// The engine a check runs on. Both evaluate the same policy files and must
+/// produce byte-identical findings (tests/e2e/engines.rs).
+pub enum Engine {
+    Native(Box<Evaluator>),
+    /// The embedded module always runs every built-in rule; findings of rules
+    /// outside the selection are dropped, which equals the native selection.
+    Wasm {
+        engine: Box<podauth_wasm::WasmEngine>,
+        selected: Vec<String>,
+    },
+}
+
+impl Engine {
+    fn evaluate(&self, doc: &InputDocument) -> anyhow::Result<Evaluation> {
+        match self {
+            Engine::Native(e) => e.evaluate(doc),
+            Engine::Wasm { engine, selected } => {
+                let document = engine.evaluate_findings(&doc.to_json()?)?;
+                let mut evaluation = Evaluation::from_document(&document)?;
+                evaluation.findings.retain(|f| selected.contains(&f.rule));
+                Ok(evaluation)
+            }
+        }
+    }
+}
+
+/// Objects evaluated together: they are each other's lookup context.
+pub struct Batch {
+    pub loaded: Loaded,
+    /// The kubeconfig context, in live mode.
+    pub cluster: Option<String>,
+    /// Every object of the listed kinds is present (live mode, nothing forbidden).
+    pub inventory_complete: bool,
+}
+
+pub struct Evaluated {
+    pub findings: Vec<Finding>,
+    pub workloads: Vec<Workload>,
+    pub errors: Vec<InputError>,
+    pub objects_read: usize,
+}
+
+/// Reads `-f` sources (files, directories, `-`), keeping objects of the kinds the bundle reads.
+pub fn load_files(
+    filenames: &[String],
+    max_file_mib: u64,
+    bundle: &Bundle,
+    timings: &mut Timings,
+) -> Loaded {
+    let sources: Vec<Source> = filenames.iter().map(|f| Source::parse(f)).collect();
+    let limits = Limits {
+        max_file_bytes: max_file_mib.saturating_mul(1024 * 1024),
+        ..Limits::default()
+    };
+    let kinds = bundle.supported_kinds();
+    let is_supported = |k: &str| kinds.contains(k);
+    manifest::load_timed(&sources, &limits, &is_supported, timings)
+}
+
+/// Identity used to de-duplicate lookup context: group, kind, namespace, name.
+pub(crate) fn identity(object: &serde_json::Value) -> (String, String, String, String) {
+    let s = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let api = s(object.get("apiVersion"));
+    let group = api
+        .rsplit_once('/')
+        .map_or(String::new(), |(g, _)| g.to_string());
+    let meta = object.get("metadata");
+    let ns = s(meta.and_then(|m| m.get("namespace")));
+    (
+        group,
+        s(object.get("kind")),
+        if ns.is_empty() { "default".into() } else { ns },
+        s(meta.and_then(|m| m.get("name"))),
+    )
+}
+
+pub fn evaluate(
+    bundle: &Bundle,
+    evaluator: &Engine,
+    batch: &Batch,
+    mut parameters: serde_json::Value,
+    timings: &mut Timings,
+) -> Result<Evaluated, CliError> {
+    let loaded = &batch.loaded;
+    parameters["inventory_complete"] = serde_json::Value::Bool(batch.inventory_complete);
+    let doc = timings.phase("normalise", || -> Result<InputDocument, CliError> {
+        let mut doc = InputDocument::new(parameters);
+        let mut seen = HashSet::new();
+        for m in &loaded.manifests {
+            let first = seen.insert(identity(&m.value));
+            doc.push_object(&m.value, first)
+                .map_err(|e| CliError::new(format!("{e:#}")))?;
+        }
+        Ok(doc)
+    })?;
+    let evaluation = timings
+        .phase("evaluate", || evaluator.evaluate(&doc))
+        .map_err(|e| {
+            CliError::new(format!("{e:#}")).hint("this is a bug in a policy; please report it")
+        })?;
+
+    let redactor = Redactor::from_objects(loaded.manifests.iter().map(|m| &m.value));
+    let source_of = |index: usize, path: &str| {
+        if batch.cluster.is_some() {
+            return None;
+        }
+        loaded.manifests.get(index).map(|m| report::Source {
+            file: m.origin.file.to_string(),
+            line: loaded.line_of(&m.origin, path),
+            document: m.origin.document,
+        })
+    };
+    let mut findings = Vec::with_capacity(evaluation.findings.len());
+    for raw in evaluation.findings {
+        let (Some(rule), Some(manifest)) =
+            (bundle.rule(&raw.rule), loaded.manifests.get(raw.object))
+        else {
+            continue;
+        };
+        findings.push(Finding {
+            rule: rule.meta.id.clone(),
+            name: rule.meta.name.clone(),
+            severity: raw.severity.unwrap_or(rule.meta.severity),
+            title: rule.meta.title.clone(),
+            resource: Resource::of(&manifest.value),
+            cluster: batch.cluster.clone(),
+            source: source_of(raw.object, &raw.path),
+            path: raw.path,
+            message: redactor.scrub(&raw.message).into_owned(),
+            remediation: rule.meta.remediation.clone(),
+        });
+    }
+    let workloads = workloads(&evaluation.workloads, batch, &source_of);
+    let errors = loaded
+        .errors
+        .iter()
+        .map(|e| InputError {
+            message: redactor.scrub(&e.message).into_owned(),
+            ..e.clone()
+        })
+        .collect();
+    Ok(Evaluated {
+        findings,
+        workloads,
+        errors,
+        objects_read: loaded.manifests.len() + loaded.skipped_unknown_kinds,
+    })
+}
+
+fn workloads(
+    value: &serde_json::Value,
+    batch: &Batch,
+    source_of: &dyn Fn(usize, &str) -> Option<report::Source>,
+) -> Vec<Workload> {
+    let Some(items) = value.as_array() else {
+        return vec![];
+    };
+    items
+        .iter()
+        .filter_map(|w| {
+            let index = usize::try_from(w.get("ref")?.as_u64()?).ok()?;
+            let manifest = batch.loaded.manifests.get(index)?;
+            let s = |k: &str| w.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            Some(Workload {
+                resource: Resource::of(&manifest.value),
+                cluster: batch.cluster.clone(),
+                source: source_of(index, ""),
+                service_account: s("serviceAccount"),
+                methods: w
+                    .get("methods")
+                    .and_then(|m| m.as_array())
+                    .map(|m| {
+                        m.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                effective: s("effective"),
+                rank: w
+                    .get("rank")
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|r| u8::try_from(r).ok()),
+                recommended: s("recommended"),
+                reason: s("reason"),
+            })
+        })
+        .collect()
+}

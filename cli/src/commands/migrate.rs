@@ -1,0 +1,263 @@
+//! `kubectl podauth migrate`: evaluates `data.podauth.migration.plan` over the
+//! same input as `check` and writes the plan's files to a directory.
+use super::evaluate::{self, Batch};
+use super::{emit, live_source, load_bundle};
+use crate::cli::{ClusterType, MigrateArgs, Prefer};
+use crate::config::Config;
+use crate::diag::{self, CliError};
+use crate::manifest::InputError;
+use crate::migrate;
+use crate::redact::Redactor;
+use crate::timings::Timings;
+use crate::Exit;
+use podauth_policies::{Bundle, Evaluator, InputDocument};
+use std::collections::HashSet;
+use std::path::Path;
+
+const PLAN_RULE: &str = "data.podauth.migration.plan";
+
+pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
+    let cwd =
+        std::env::current_dir().map_err(|e| CliError::new(format!("working directory: {e}")))?;
+    let config = Config::discover(None, &cwd)?;
+    let parameters = parameters(args, &config)?;
+    let bundle = load_bundle(&[])?;
+    let evaluator = Evaluator::new(&bundle, &[])
+        .map_err(|e| CliError::new(format!("policies failed to load: {e:#}")))?;
+
+    let (batch, mut errors) = read_input(args, &bundle)?;
+    errors.extend(batch.loaded.errors.iter().cloned());
+    let objects: Vec<&serde_json::Value> =
+        batch.loaded.manifests.iter().map(|m| &m.value).collect();
+    let redactor = Redactor::from_objects(objects.iter().copied());
+    for e in &errors {
+        diag::input_error(&redactor.scrub(&e.to_string()));
+    }
+
+    let mut params = parameters;
+    params["inventory_complete"] = serde_json::Value::Bool(batch.inventory_complete);
+    let mut doc = InputDocument::new(params);
+    let mut seen = HashSet::new();
+    for value in &objects {
+        let first = seen.insert(evaluate::identity(value));
+        doc.push_object(value, first)
+            .map_err(|e| CliError::new(format!("{e:#}")))?;
+    }
+    let plan = evaluator.evaluate_rule(&doc, PLAN_RULE).map_err(|e| {
+        CliError::new(format!("{e:#}")).hint("this is a bug in a policy; please report it")
+    })?;
+    if !plan.is_object() {
+        return Err(CliError::new("the migration policy returned no plan")
+            .hint("this is a bug in a policy; please report it"));
+    }
+    check_roles(&plan)?;
+    warn_placeholders(&plan);
+
+    let files = migrate::render(&plan, &objects, &redactor);
+    write_files(&args.output_dir, &files)?;
+
+    let migrations = plan["migrations"].as_array().cloned().unwrap_or_default();
+    let skipped = plan["skipped"].as_array().map_or(0, Vec::len);
+    let dir = args.output_dir.display().to_string();
+    emit(|out| {
+        writeln!(
+            out,
+            "Wrote {} files to {dir}: {} workload(s) to migrate, {skipped} not migrated.",
+            files.len(),
+            migrations.len()
+        )?;
+        for m in &migrations {
+            let s = |k: &str| m[k].as_str().unwrap_or_default().to_string();
+            writeln!(
+                out,
+                "  {}/{}/{}: {} -> {}",
+                s("namespace"),
+                s("kind"),
+                s("name"),
+                s("from"),
+                s("to")
+            )?;
+        }
+        writeln!(
+            out,
+            "Next: read {dir}/MIGRATION.md, then review `kubectl kustomize {dir}`."
+        )
+    })?;
+    Ok(if errors.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::Error
+    })
+}
+
+/// Flags win over `.podauth.yaml` defaults (prefer, clusterType, accountId).
+fn parameters(args: &MigrateArgs, config: &Config) -> Result<serde_json::Value, CliError> {
+    let d = &config.defaults;
+    let bad = |what: &str, e: String| CliError::new(format!(".podauth.yaml defaults.{what}: {e}"));
+    let prefer = match (args.prefer, &d.prefer) {
+        (Some(p), _) => p,
+        (None, Some(p)) => p.parse().map_err(|e| bad("prefer", e))?,
+        (None, None) => Prefer::Irsa,
+    };
+    let cluster_type = match (args.cluster_type, &d.cluster_type) {
+        (Some(c), _) => c,
+        (None, Some(c)) => c.parse().map_err(|e| bad("clusterType", e))?,
+        (None, None) => ClusterType::Eks,
+    };
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let account_id = args
+        .account_id
+        .clone()
+        .or_else(|| d.account_id.clone())
+        .unwrap_or_default();
+    let valid_account = account_id.len() == 12 && account_id.bytes().all(|b| b.is_ascii_digit());
+    if !account_id.is_empty() && !valid_account {
+        return Err(CliError::new(format!(
+            "--account-id {account_id:?} is not a 12-digit AWS account id"
+        )));
+    }
+    Ok(serde_json::json!({
+        "account_id": account_id,
+        "prefer": prefer.as_str(),
+        "cluster_type": cluster_type.as_str(),
+        "cluster_name": opt(&args.cluster_name),
+        "oidc_provider": opt(&args.oidc_provider),
+        "region": opt(&args.region),
+        "base_role_arn": opt(&args.base_role_arn),
+        "role_name_template": args.role_name_template,
+        "to": args.to.map(Prefer::as_str).unwrap_or_default(),
+    }))
+}
+
+/// The objects to plan for: the files given with -f, or one cluster.
+fn read_input(args: &MigrateArgs, bundle: &Bundle) -> Result<(Batch, Vec<InputError>), CliError> {
+    if !args.filenames.is_empty() {
+        let loaded = super::evaluate::load_files(
+            &args.filenames,
+            args.max_file_size,
+            bundle,
+            &mut Timings::disabled(),
+        );
+        return Ok((
+            Batch {
+                loaded,
+                cluster: None,
+                inventory_complete: false,
+            },
+            Vec::new(),
+        ));
+    }
+    let live = live_source::read_clusters(&args.cluster, bundle)?;
+    let mut batches = live.batches;
+    if batches.len() != 1 {
+        return Err(CliError::new("could not read the cluster").hint(
+            live.errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ));
+    }
+    Ok((batches.remove(0), live.errors))
+}
+
+/// IAM role names: 1-64 of [A-Za-z0-9+=,.@_-].
+fn check_roles(plan: &serde_json::Value) -> Result<(), CliError> {
+    for role in plan["roles"].as_array().into_iter().flatten() {
+        let name = role["name"].as_str().unwrap_or_default();
+        let valid = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+        if !valid {
+            return Err(CliError::new(format!("invalid IAM role name {name:?}")).hint(
+                "role names are 1-64 characters of letters, digits and +=,.@_-; adjust --role-name-template (or pass --cluster-name for {cluster})",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn warn_placeholders(plan: &serde_json::Value) {
+    let p = &plan["parameters"];
+    let targets: HashSet<&str> = plan["migrations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["to"].as_str())
+        .collect();
+    let missing = |k: &str| p[k].as_str().unwrap_or_default().starts_with('<');
+    let warn = |cond: bool, flag: &str, what: &str| {
+        if cond {
+            diag::warning(&format!(
+                "no {flag}: the plan uses a placeholder for {what}"
+            ));
+        }
+    };
+    warn(
+        !targets.is_empty() && missing("account_id"),
+        "--account-id",
+        "the account",
+    );
+    warn(
+        targets.contains("irsa") && missing("oidc_provider"),
+        "--oidc-provider",
+        "the OIDC provider in IRSA trust policies",
+    );
+    warn(
+        targets.contains("pod-identity") && missing("cluster_name"),
+        "--cluster-name",
+        "the cluster in Pod Identity associations",
+    );
+}
+
+/// Writes the files; a previous plan in the directory (it has MIGRATION.md) is
+/// replaced, any other non-empty directory is refused.
+fn write_files(dir: &Path, files: &migrate::Files) -> Result<(), CliError> {
+    let io = |what: &str, path: &Path, e: std::io::Error| {
+        CliError::new(format!("{what} {}: {e}", path.display()))
+    };
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(CliError::new(format!(
+                "{} exists and is not a directory",
+                dir.display()
+            )));
+        }
+        let non_empty = std::fs::read_dir(dir)
+            .map_err(|e| io("reading", dir, e))?
+            .next()
+            .is_some();
+        if non_empty {
+            if !dir.join("MIGRATION.md").is_file() {
+                return Err(CliError::new(format!(
+                    "{} is not empty and holds no previous plan",
+                    dir.display()
+                ))
+                .hint("pass a new or empty directory to -o"));
+            }
+            for entry in migrate::OWNED_ENTRIES {
+                let path = dir.join(entry);
+                if path.is_dir() {
+                    std::fs::remove_dir_all(&path).map_err(|e| io("removing", &path, e))?;
+                } else if path.is_file() {
+                    std::fs::remove_file(&path).map_err(|e| io("removing", &path, e))?;
+                }
+            }
+        }
+    }
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io("creating", parent, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| io("writing", &path, e))?;
+        #[cfg(unix)]
+        if rel.ends_with(".sh") {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
+        }
+    }
+    Ok(())
+}

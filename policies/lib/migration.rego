@@ -1,0 +1,700 @@
+# METADATA
+# title: Migration plans
+# description: >-
+#   The source document's migration paths as data. `plan` takes every workload
+#   of podauth.workloads (its effective method and the Decision Guide's
+#   recommendation) and returns, per workload, the migration: from (the
+#   effective method), to (parameter `to`, else the recommended method; an
+#   assumed-role recommendation builds on IRSA or Pod Identity per `prefer`),
+#   the ServiceAccount it will run as (a dedicated one, named after the
+#   workload, when it used `default`), the IAM role (named by
+#   `role_name_template`), the identity whose permissions the role copies, the
+#   strategic-merge patch for the workload and its ServiceAccount, the ordered
+#   steps of the seed's migration path and cut-over, and the risks. Paths: from
+#   kube2iam/KIAM, static (or hardcoded) credentials and the node role to IRSA
+#   or Pod Identity, and between IRSA and Pod Identity; an IRSA ServiceAccount
+#   whose role-arn is not an ARN is repaired. Other methods (ASCP, External
+#   Secrets, assumed roles) already rest on IRSA or Pod Identity and are
+#   skipped, as are pods a controller owns (the controller is migrated), pods
+#   with no AWS use, Pod Identity targets on Fargate or Windows (not
+#   available) and workloads whose recommendation is neither IRSA nor Pod
+#   Identity unless `to` says so. Parameters: account_id, cluster_name,
+#   oidc_provider, region, base_role_arn (else the kube2iam DaemonSet's
+#   --base-role-arn in the context), role_name_template (default
+#   {namespace}-{serviceaccount}; also {workload}, {kind}, {cluster}), to,
+#   prefer. Unknown values become <ACCOUNT_ID>-style placeholders. Judgement
+#   calls: static keys delivered by envFrom or a mounted credentials file are
+#   not patched (removing a whole envFrom source or volume can break the
+#   application); they are listed under `manual` and the migration is marked
+#   incomplete. Credential values never appear in a plan: removed variables
+#   are named, literal access key ids are masked.
+# scope: package
+package podauth.migration
+
+import data.podauth.lib.aws
+import data.podauth.lib.decision
+import data.podauth.lib.k8s
+import data.podauth.lib.objects
+import data.podauth.workloads
+
+# --- Parameters ------------------------------------------------------------------
+
+text_param(name) := trim_space(v) if {
+	v := data.podauth.lib.objects.parameters[name]
+	is_string(v)
+} else := ""
+
+or_placeholder(v, placeholder) := v if v != ""
+else := placeholder
+
+account := or_placeholder(text_param("account_id"), "<ACCOUNT_ID>")
+
+cluster := or_placeholder(text_param("cluster_name"), "<CLUSTER_NAME>")
+
+region := text_param("region")
+
+oidc_provider := or_placeholder(trim_right(trim_prefix(text_param("oidc_provider"), "https://"), "/"), "<OIDC_PROVIDER>")
+
+partition := "aws-cn" if startswith(region, "cn-")
+else := "aws-us-gov" if startswith(region, "us-gov-")
+else := "aws"
+
+role_name_template := or_placeholder(text_param("role_name_template"), "{namespace}-{serviceaccount}")
+
+requested := lower(text_param("to"))
+
+base_role_arn_flag := "--base-role-arn="
+
+# kube2iam's --base-role-arn, read from its DaemonSet in the context.
+discovered_base_role_arns := sort([substring(a, count(base_role_arn_flag), -1) |
+	some ds in objects.context
+	ds.kind == "DaemonSet"
+	some c in object.get(ds, ["spec", "template", "spec", "containers"], [])
+	is_string(c.image)
+	contains(c.image, "kube2iam")
+	some field in ["command", "args"]
+	some a in object.get(c, field, [])
+	is_string(a)
+	startswith(a, base_role_arn_flag)
+])
+
+base_role_arn := text_param("base_role_arn") if {
+	text_param("base_role_arn") != ""
+} else := discovered_base_role_arns[0] if {
+	count(discovered_base_role_arns) > 0
+} else := ""
+
+parameters := {
+	"account_id": account,
+	"cluster_name": cluster,
+	"region": region,
+	"oidc_provider": oidc_provider,
+	"partition": partition,
+	"role_name_template": role_name_template,
+	"base_role_arn": base_role_arn,
+	"to": requested,
+}
+
+# --- Names -----------------------------------------------------------------------
+
+role_arn(name) := sprintf("arn:%s:iam::%s:role/%s", [data.podauth.migration.partition, data.podauth.migration.account, name])
+
+# A role given as kube2iam or an IRSA annotation gives it: an ARN, or a name
+# completed with the base role ARN, else with the account.
+old_role_arn(v) := v if {
+	startswith(v, "arn:")
+} else := concat("", [trim_right(data.podauth.migration.base_role_arn, "/"), "/", v]) if {
+	data.podauth.migration.base_role_arn != ""
+} else := role_arn(v)
+
+# The last path segment of a role ARN (or the name itself).
+role_name_of(arn) := parts[count(parts) - 1] if parts := split(arn, "/")
+
+role_name(tmpl, ns, sa, workload, kind) := n5 if {
+	n1 := replace(tmpl, "{namespace}", ns)
+	n2 := replace(n1, "{serviceaccount}", sa)
+	n3 := replace(n2, "{workload}", workload)
+	n4 := replace(n3, "{kind}", lower(kind))
+	n5 := replace(n4, "{cluster}", data.podauth.migration.cluster)
+}
+
+# --- Per-workload decisions ------------------------------------------------------------
+
+migratable_from := {"kube2iam-kiam", "static-credentials", "hardcoded-credentials", "node-role", "irsa", "pod-identity"}
+
+per_pod_methods := {"irsa", "pod-identity"}
+
+preferred(pod) := "pod-identity" if {
+	data.podauth.lib.objects.parameters.prefer == "pod-identity"
+	data.podauth.lib.objects.parameters.cluster_type == "eks"
+	not on_fargate(pod)
+	not on_windows(pod)
+} else := "irsa"
+
+# The target: --to, else the recommendation when it is IRSA or Pod Identity
+# (an assumed role builds on one of them).
+target(rec, pod) := data.podauth.migration.requested if {
+	data.podauth.migration.requested != ""
+} else := rec if {
+	per_pod_methods[rec]
+} else := preferred(pod) if {
+	rec == "assumed-role"
+} else := ""
+
+# A pod (template) a controller owns: the controller is what gets migrated.
+controller_of(pod) := sprintf("%s %q", [o.kind, o.name]) if {
+	pod.object.kind == "Pod"
+	some o in object.get(pod.object, ["metadata", "ownerReferences"], [])
+	o.controller == true
+}
+
+invalid_irsa_arn(pod) := v if {
+	sa := data.podauth.lib.k8s.service_accounts[k8s.key(pod.namespace, pod.service_account)]
+	v := k8s.irsa_role(sa)
+	not aws.valid_role_arn(v)
+}
+
+# As podauth.workloads decides, with rules named by their full path.
+on_fargate(_) if data.podauth.lib.objects.parameters.cluster_type == "eks-fargate"
+
+on_fargate(pod) if is_string(k8s.labels(pod.metadata)["eks.amazonaws.com/fargate-profile"])
+
+on_fargate(pod) if data.podauth.lib.identity.requires_node_label(pod.spec, "eks.amazonaws.com/compute-type", "fargate")
+
+on_windows(pod) if data.podauth.lib.identity.requires_node_label(pod.spec, "kubernetes.io/os", "windows")
+
+on_windows(pod) if data.podauth.lib.identity.requires_node_label(pod.spec, "beta.kubernetes.io/os", "windows")
+
+unsupported_pod_identity(pod) := "Fargate" if on_fargate(pod)
+else := "Windows" if on_windows(pod)
+
+# decision[ref] = {"migrate": bool, "to", "reason"} for every workload.
+decision[w.ref] := d if {
+	some w in workloads.workloads
+	pod := k8s.pods[w.ref]
+	d := decide(w, pod, target(w.recommended, pod))
+}
+
+decide(w, pod, t) := {"migrate": false, "to": "", "reason": sprintf("a controller owns it (%s): migrate the controller", [controller_of(pod)])} if {
+	controller_of(pod)
+} else := {"migrate": false, "to": "", "reason": "it uses no AWS credentials"} if {
+	w.effective == "none"
+} else := {"migrate": false, "to": "", "reason": sprintf("%s already rests on IRSA or Pod Identity; the seed's migration paths start from kube2iam/KIAM, static credentials, the node role, or IRSA/Pod Identity", [w.effective])} if {
+	not migratable_from[w.effective]
+} else := {"migrate": false, "to": "", "reason": sprintf("the decision guide recommends %s (%s); pass --to irsa or --to pod-identity to migrate anyway", [w.recommended, w.reason])} if {
+	t == ""
+} else := {"migrate": false, "to": t, "reason": sprintf("EKS Pod Identity is not available on %s; use --to irsa", [unsupported_pod_identity(pod)])} if {
+	t == "pod-identity"
+	unsupported_pod_identity(pod)
+} else := {"migrate": false, "to": t, "reason": sprintf("it already uses %s (rank 1)", [t])} if {
+	w.effective == t
+	not invalid_irsa_arn(pod)
+} else := {"migrate": true, "to": t, "reason": ""}
+
+# --- Migrations --------------------------------------------------------------------------
+
+migrations[w.ref] := m if {
+	some w in workloads.workloads
+	decision[w.ref].migrate
+	pod := k8s.pods[w.ref]
+	m := migration(w, pod, decision[w.ref].to)
+}
+
+migration(w, pod, to) := m if {
+	obj := pod.object
+	name := k8s.name(obj)
+	ns := pod.namespace
+	sa_from := w.serviceAccount
+	dedicated := sa_from == "default"
+	sa_to := dedicated_name(dedicated, sa_from, name)
+	rname := role_name(data.podauth.migration.role_name_template, ns, sa_to, name, obj.kind)
+	old := old_identity(w, pod)
+	removed := removed_env(pod, to)
+	manual := manual_steps(w, pod)
+	sa_in_input := sa_exists(ns, sa_to)
+	reuse := same_role(old, rname)
+	arn := role_arn(rname)
+	m := {
+		"ref": w.ref,
+		"apiVersion": obj.apiVersion,
+		"kind": obj.kind,
+		"namespace": ns,
+		"name": name,
+		"from": w.effective,
+		"methods": w.methods,
+		"rank": w.rank,
+		"to": to,
+		"path": path_of(w.effective, to),
+		"service_account": {
+			"from": sa_from,
+			"to": sa_to,
+			"dedicated": dedicated,
+			"in_input": sa_in_input,
+			"action": sa_action(to, sa_in_input, dedicated, ns, sa_to),
+		},
+		"role": {"name": rname, "arn": arn, "reuse": reuse, "copy_from": old},
+		"removed_env": removed,
+		"manual": manual,
+		"complete": count(manual) == 0,
+		"patch": workload_patch(obj, pod, sa_to, removed),
+		"service_account_patch": sa_patch(to, sa_in_input, ns, sa_to, arn),
+		"steps": steps(cleanup_from(w.effective, to), to, ns, sa_to, rname, arn, reuse, old, obj.kind, dedicated),
+		"risks": risks(w, pod, to, dedicated),
+		"addresses": addresses(w, pod, dedicated),
+	}
+}
+
+same_role(old, rname) if {
+	old.kind == "role"
+	role_name_of(old.arn) == rname
+} else := false
+
+sa_exists(ns, sa) if {
+	is_object(data.podauth.lib.k8s.service_accounts[k8s.key(ns, sa)])
+} else := false
+
+repair(pod) if {
+	is_string(invalid_irsa_arn(pod))
+} else := false
+
+# A move between IRSA and Pod Identity.
+switch(from, to) if {
+	from in {"irsa", "pod-identity"}
+	from != to
+} else := false
+
+shadowed(w) if {
+	count({"static-credentials", "hardcoded-credentials"} & {m | some m in w.methods}) > 0
+	count(per_pod_methods & {m | some m in w.methods}) > 0
+} else := false
+
+both_configured(pod) if {
+	k := k8s.key(pod.namespace, pod.service_account)
+	data.podauth.lib.k8s.irsa_keys[k]
+	data.podauth.lib.k8s.pod_identity_keys[k]
+} else := false
+
+default_irsa(pod, dedicated) if {
+	dedicated == true
+	data.podauth.lib.k8s.irsa_keys[k8s.key(pod.namespace, "default")]
+} else := false
+
+cleanup_from(from, to) := "repair" if from == to
+else := from
+
+dedicated_name(true, _, workload) := workload
+
+dedicated_name(false, sa, _) := sa
+
+# The seed's migration path for each starting method.
+path_of(from, to) := "Repair: the ServiceAccount's eks.amazonaws.com/role-arn is not a role ARN, so the IRSA webhook ignores it" if {
+	from == to
+} else := "From kube2iam/KIAM: Migrate to IRSA or EKS Pod Identity" if from == "kube2iam-kiam"
+else := "From Static Credentials: Migrate to IRSA or EKS Pod Identity" if from in {"static-credentials", "hardcoded-credentials"}
+else := "From Node IAM Role: Migrate to IRSA or EKS Pod Identity for fine-grained control" if from == "node-role"
+else := "Between IRSA and Pod Identity: Both are valid, choose based on operational preferences"
+
+# Whose permissions the new role copies: {kind: role|user|node-role, arn, description}.
+old_identity(w, pod) := {
+	"kind": "role",
+	"arn": old_role_arn(v),
+	"description": sprintf("the kube2iam/KIAM role %s", [old_role_arn(v)]),
+} if {
+	w.effective == "kube2iam-kiam"
+	v := trim_space(k8s.annotations(pod.metadata)[data.podauth.workloads.kube2iam_annotation])
+} else := {
+	"kind": "role",
+	"arn": old_role_arn(v),
+	"description": sprintf("the IRSA role %s", [old_role_arn(v)]),
+} if {
+	w.effective == "irsa"
+	sa := data.podauth.lib.k8s.service_accounts[k8s.key(pod.namespace, pod.service_account)]
+	v := k8s.irsa_role(sa)
+} else := {
+	"kind": "role",
+	"arn": a.role_arn,
+	"description": sprintf("the Pod Identity role %s", [a.role_arn]),
+} if {
+	w.effective == "pod-identity"
+	some a in data.podauth.lib.k8s.pod_identity_associations
+	a.namespace == pod.namespace
+	a.service_account == pod.service_account
+	is_string(a.role_arn)
+	a.role_arn != ""
+} else := {
+	"kind": "user",
+	"arn": "",
+	"description": static_user(pod),
+} if {
+	w.effective in {"static-credentials", "hardcoded-credentials"}
+} else := {
+	"kind": "node-role",
+	"arn": "",
+	"description": "the node instance role (copy only the permissions this workload needs)",
+} if {
+	w.effective == "node-role"
+} else := {"kind": "unknown", "arn": "", "description": "the workload's current permissions"}
+
+# The IAM user behind static keys, as far as the manifests tell: the masked
+# literal key id, else the Secret the keys come from.
+static_user(pod) := sprintf("the IAM user that owns access key %s (find it with: aws iam get-access-key-last-used --access-key-id <key id>)", [aws.mask(ids[0])]) if {
+	ids := sort([e.value |
+		some e in data.podauth.lib.k8s.env_vars
+		e.ref == pod.ref
+		e.name == "AWS_ACCESS_KEY_ID"
+		is_string(e.value)
+		aws.contains_access_key_id(e.value)
+	])
+	count(ids) > 0
+} else := sprintf("the IAM user whose access keys are in %s", [concat(", ", srcs)]) if {
+	srcs := sort({sprintf("Secret %q", [e.entry.valueFrom.secretKeyRef.name]) |
+		some e in data.podauth.lib.k8s.env_vars
+		e.ref == pod.ref
+		data.podauth.lib.aws.static_key_env_names[e.name]
+		is_string(e.entry.valueFrom.secretKeyRef.name)
+	})
+	count(srcs) > 0
+} else := "the IAM user whose access keys the workload uses"
+
+# --- Patches -----------------------------------------------------------------------------
+
+# Variables removed per target: static keys always, hand-set web identity
+# variables when moving to Pod Identity (they would win over it).
+removed_names("pod-identity") := data.podauth.lib.aws.static_key_env_names | {"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"}
+
+removed_names("irsa") := data.podauth.lib.aws.static_key_env_names
+
+# Env entries the patch deletes: {container, field, name, source}. No values.
+removed_env(pod, to) := sort([r |
+	some field in ["initContainers", "containers"]
+	some c in object.get(pod.spec, field, [])
+	is_object(c)
+	is_string(c.name)
+	some e in object.get(c, "env", [])
+	is_object(e)
+	is_string(e.name)
+	removable(e, removed_names(to))
+	r := {"field": field, "container": c.name, "name": e.name, "source": env_source(e)}
+])
+
+removable(e, names) if names[e.name]
+
+removable(e, _) if {
+	is_string(e.value)
+	aws.contains_access_key_id(e.value)
+}
+
+env_source(e) := sprintf("Secret %q key %q", [e.valueFrom.secretKeyRef.name, object.get(e.valueFrom.secretKeyRef, "key", "")]) if {
+	is_string(e.valueFrom.secretKeyRef.name)
+} else := sprintf("ConfigMap %q key %q", [e.valueFrom.configMapKeyRef.name, object.get(e.valueFrom.configMapKeyRef, "key", "")]) if {
+	is_string(e.valueFrom.configMapKeyRef.name)
+} else := "a literal value" if {
+	is_string(e.value)
+} else := "a field reference"
+
+legacy_annotations := ["iam.amazonaws.com/role", "iam.amazonaws.com/external-id", "iam.amazonaws.com/session-name"]
+
+# A strategic-merge patch (kustomize's default): annotations set to null are
+# removed, env entries with `$patch: delete` are removed by name.
+workload_patch(obj, pod, sa, removed) := object.union(
+	{"apiVersion": obj.apiVersion, "kind": obj.kind, "metadata": {"name": k8s.name(obj), "namespace": pod.namespace}},
+	nest(data.podauth.lib.k8s.pod_template_path[obj.kind], pod_patch(pod, sa, removed)),
+)
+
+pod_patch(pod, sa, removed) := object.union(meta_patch(pod), {"spec": object.union(
+	object.union({"serviceAccountName": sa}, legacy_sa_field(pod)),
+	container_patches(removed),
+)})
+
+meta_patch(pod) := {"metadata": {"annotations": annos}} if {
+	annos := {a: null | some a in legacy_annotations; k8s.annotations(pod.metadata)[a]}
+	count(annos) > 0
+} else := {}
+
+legacy_sa_field(pod) := {"serviceAccount": null} if is_string(pod.spec.serviceAccount)
+else := {}
+
+container_patches(removed) := {field: [{"name": c, "env": [{"name": n, "$patch": "delete"} |
+	some n in sort({r.name | some r in removed; r.field == field; r.container == c})
+]} |
+	some c in sort({r.container | some r in removed; r.field == field})
+] |
+	some field in {r.field | some r in removed}
+}
+
+nest(p, v) := v if count(p) == 0
+
+nest(p, v) := {p[0]: {p[1]: v}} if count(p) == 2
+
+nest(p, v) := {p[0]: {p[1]: {p[2]: {p[3]: v}}}} if count(p) == 4
+
+# The ServiceAccount change: create, patch or nothing.
+sa_action("irsa", true, _, _, _) := "patch"
+
+sa_action("irsa", false, _, _, _) := "create"
+
+sa_action("pod-identity", true, _, ns, sa) := "patch" if {
+	k8s.irsa_role(data.podauth.lib.k8s.service_accounts[k8s.key(ns, sa)])
+} else := "none"
+
+sa_action("pod-identity", false, true, _, _) := "create"
+
+sa_action("pod-identity", false, false, _, _) := "none"
+
+sa_object(ns, sa, annotations) := {
+	"apiVersion": "v1",
+	"kind": "ServiceAccount",
+	"metadata": object.union({"name": sa, "namespace": ns}, annotations),
+}
+
+irsa_annotations(arn) := {"annotations": {data.podauth.lib.k8s.irsa_annotation: arn}}
+
+sa_patch("irsa", true, ns, sa, arn) := sa_object(ns, sa, irsa_annotations(arn))
+
+sa_patch("pod-identity", true, ns, sa, _) := sa_object(ns, sa, {"annotations": {data.podauth.lib.k8s.irsa_annotation: null}}) if {
+	k8s.irsa_role(data.podauth.lib.k8s.service_accounts[k8s.key(ns, sa)])
+} else := null
+
+sa_patch(_, false, _, _, _) := null
+
+# --- Steps and risks --------------------------------------------------------------------
+
+trust_step(rname, arn, true) := sprintf("Add the statement of iam/%s.trust-policy.json to the trust policy of the existing role %s (keep its other statements until the cut-over is done; iam/create-roles.sh merges them with jq)", [rname, arn])
+
+trust_step(rname, _, false) := sprintf("Create the IAM role %s with the trust policy iam/%s.trust-policy.json (iam/create-roles.sh)", [rname, rname])
+
+permissions_step(_, true, _) := "Keep the role's permissions policies: the role is reused"
+
+permissions_step(rname, false, old) := sprintf("Give %s the permissions of %s (iam/%s.permissions.md): copy the policies, then narrow them to what the workload needs", [rname, old.description, rname])
+
+prerequisite("irsa") := sprintf("Make sure the cluster's OIDC provider %s is registered in IAM (eksctl utils associate-iam-oidc-provider --cluster %s --approve)", [data.podauth.migration.oidc_provider, data.podauth.migration.cluster])
+
+prerequisite("pod-identity") := sprintf("Make sure the EKS Pod Identity Agent add-on runs on the cluster (aws eks create-addon --cluster-name %s --addon-name eks-pod-identity-agent)", [data.podauth.migration.cluster])
+
+bind_step("irsa", ns, sa, arn, _) := sprintf("Annotate the ServiceAccount %s/%s with eks.amazonaws.com/role-arn: %s (kubectl apply -k: the ServiceAccount object or patch in this directory)", [ns, sa, arn])
+
+bind_step("pod-identity", ns, sa, arn, _) := sprintf("Create the Pod Identity association %s/%s -> %s (one of pod-identity/associations.sh, eksctl.yaml, ack.yaml or main.tf)%s", [ns, sa, arn, create_sa_note(ns, sa)])
+
+create_sa_note(ns, sa) := sprintf(" and apply the ServiceAccount %s/%s", [ns, sa]) if {
+	not data.podauth.lib.k8s.service_accounts[k8s.key(ns, sa)]
+} else := ""
+
+roll_step("Pod", _) := "Roll the pods: a Pod's serviceAccountName cannot change in place, so delete the Pod and apply the patched manifest (kubectl kustomize . | kubectl apply -f -)"
+
+roll_step("CronJob", _) := "Roll the pods: apply the patched CronJob (kubectl kustomize . | kubectl apply -f -); the next scheduled Job runs with the new identity (or start one with kubectl create job --from=cronjob/<name>)"
+
+roll_step(kind, dedicated) := sprintf("Roll the pods: apply the patched %s (kubectl kustomize . | kubectl apply -f -), which %s and starts a rollout", [kind, roll_changes(dedicated)]) if {
+	not kind in {"Pod", "CronJob"}
+}
+
+roll_changes(true) := "switches it to its dedicated ServiceAccount, removes the legacy settings"
+
+roll_changes(false) := "removes the legacy settings"
+
+verify_step("irsa", rname) := sprintf("Verify in CloudTrail: AssumeRoleWithWebIdentity events for role %s, and the workload's API calls made as assumed-role/%s (and none under the old identity)", [rname, rname])
+
+verify_step("pod-identity", rname) := sprintf("Verify in CloudTrail: AssumeRoleForPodIdentity events (eks-auth) for role %s, and the workload's API calls made as assumed-role/%s (and none under the old identity)", [rname, rname])
+
+cleanup_step("kube2iam-kiam", old) := sprintf("Then remove kube2iam/KIAM: once no workload carries iam.amazonaws.com/role, uninstall the DaemonSet (and the KIAM server) and drop the node role from the trust policy of %s", [old.arn])
+
+cleanup_step("static-credentials", old) := sprintf("Then revoke the static keys: deactivate and delete the access key of %s (aws iam update-access-key --status Inactive, then aws iam delete-access-key), and delete the Secret that held them", [old.description])
+
+cleanup_step("hardcoded-credentials", old) := sprintf("Then revoke the static keys: treat the hardcoded key as leaked; deactivate and delete the access key of %s, and purge it from version control history", [old.description])
+
+cleanup_step("repair", _) := "Nothing to remove: the ServiceAccount keeps IRSA, now with a valid role ARN"
+
+cleanup_step("node-role", _) := "Then remove the permissions this workload needed from the node role, and keep pods off it: require IMDSv2 with hop limit 1"
+
+cleanup_step("irsa", old) := sprintf("Then remove IRSA: delete the OIDC statement for this ServiceAccount from the trust policy of %s (eksctl utils migrate-to-pod-identity does the same for eksctl-managed roles)", [old.arn])
+
+cleanup_step("pod-identity", old) := sprintf("Then remove Pod Identity: delete the pods.eks.amazonaws.com statement from the trust policy of %s", [old.arn])
+
+steps(from, to, ns, sa, rname, arn, reuse, old, kind, dedicated) := array.concat(
+	array.concat(
+		[
+			prerequisite(to),
+			trust_step(rname, arn, reuse),
+			permissions_step(rname, reuse, old),
+			bind_step(to, ns, sa, arn, dedicated),
+		],
+		before_roll(from, ns, sa),
+	),
+	[
+		roll_step(kind, dedicated),
+		verify_step(to, rname),
+		cleanup_step(from, old),
+	],
+)
+
+# Leaving Pod Identity: the association must go before the pods roll, as the
+# webhook prefers it over the IRSA annotation.
+before_roll("pod-identity", ns, sa) := [sprintf("Delete the Pod Identity association of %s/%s (aws eks delete-pod-identity-association): while it exists, the webhook injects Pod Identity and ignores the IRSA annotation", [ns, sa])]
+
+before_roll(from, _, _) := [] if from != "pod-identity"
+
+risk_items(w, pod, to, dedicated) := [
+	{"when": count({"static-credentials", "hardcoded-credentials"} & {m | some m in w.methods}) > 0, "text": "Static keys shadow IRSA and Pod Identity until removed: the SDK default chain reads environment keys and credentials files first. The patch removes the variables; anything left under `manual` keeps them in use"},
+	{"when": "hardcoded-credentials" in w.methods, "text": "The hardcoded key is in version control: removing it from the manifest does not un-leak it; revoke it"},
+	{"when": to == "pod-identity", "text": "Pod Identity needs recent AWS SDKs (for example boto3 1.34.41, AWS SDK for Java 2.21.30, JavaScript v3 3.458.0, Go v2 release-2023-11-14); older SDKs fall back to the next provider in the chain"},
+	{"when": to == "pod-identity", "text": "Pod Identity associations are eventually consistent: wait for the association before rolling the pods"},
+	{"when": w.effective == "kube2iam-kiam", "text": "Until kube2iam/KIAM is removed it still intercepts instance metadata for pods that are not migrated; SDKs too old for web identity or container credentials fall back to it silently"},
+	{"when": w.effective == "node-role", "text": "IRSA and Pod Identity do not take away the node role: keep IMDSv2 with hop limit 1 so the pod cannot fall back to it"},
+	{"when": dedicated, "text": "The workload moves from the default ServiceAccount to a dedicated one: copy any RBAC bindings and imagePullSecrets the default ServiceAccount had"},
+	{"when": pod.object.kind == "Pod", "text": "serviceAccountName of a Pod is immutable: the Pod must be recreated"},
+	{"when": switch(w.effective, to), "text": "While both an IRSA annotation and a Pod Identity association exist, the webhook injects only Pod Identity: follow the cut-over order"},
+]
+
+risks(w, pod, to, dedicated) := [r.text | some r in risk_items(w, pod, to, dedicated); r.when == true]
+
+# Findings the migration resolves for this workload.
+address_items(w, pod, dedicated) := [
+	{"when": "hardcoded-credentials" in w.methods, "rules": ["PA101"]},
+	{"when": "static-credentials" in w.methods, "rules": ["PA103"]},
+	{"when": shadowed(w), "rules": ["PA305"]},
+	{"when": w.effective == "kube2iam-kiam", "rules": ["PA501"]},
+	{"when": w.effective == "node-role", "rules": ["PA201"]},
+	{"when": repair(pod), "rules": ["PA301"]},
+	{"when": both_configured(pod), "rules": ["PA307"]},
+	{"when": default_irsa(pod, dedicated), "rules": ["PA302"]},
+]
+
+addresses(w, pod, dedicated) := sort({r | some i in address_items(w, pod, dedicated); i.when == true; some r in i.rules})
+
+# Static keys the patch cannot remove.
+manual_steps(w, pod) := sort(array.concat(
+	[sprintf("container %q reads AWS keys through envFrom %s %q: remove the AWS_* keys from it (or the envFrom entry)", [c.name, kind, name]) |
+		some c in object.get(pod.spec, "containers", [])
+		some ef in object.get(c, "envFrom", [])
+		[kind, name] := env_from_ref(ef)
+		env_from_static(pod.namespace, kind, name)
+	],
+	[sprintf("a mounted credentials file gives static keys to %s %q: remove the volume and its mounts", [pod.object.kind, k8s.name(pod.object)]) |
+		data.podauth.workloads.signal[[pod.ref, "file-static"]]
+	],
+))
+
+env_from_ref(ef) := ["Secret", ef.secretRef.name] if is_string(ef.secretRef.name)
+else := ["ConfigMap", ef.configMapRef.name] if is_string(ef.configMapRef.name)
+
+env_from_static(ns, "Secret", name) if {
+	s := data.podauth.lib.k8s.secrets[k8s.key(ns, name)]
+	some k, _ in object.union(object.get(s, "data", {}), object.get(s, "stringData", {}))
+	contains(k, "AWS_ACCESS_KEY_ID")
+}
+
+env_from_static(ns, "ConfigMap", name) if {
+	cm := data.podauth.lib.k8s.config_maps[k8s.key(ns, name)]
+	some k, _ in object.get(cm, "data", {})
+	contains(k, "AWS_ACCESS_KEY_ID")
+}
+
+# --- IAM and associations -------------------------------------------------------------------
+
+migration_list := [migrations[ref] | some ref in sort([r | some r, _ in migrations])]
+
+# One entry per role name and target: the service accounts it trusts.
+roles := [role_entry(pair[0], pair[1]) | some pair in sort({[m.role.name, m.to] | some m in migration_list})]
+
+role_entry(name, to) := {
+	"name": name,
+	"arn": role_arn(name),
+	"to": to,
+	"reuse": count([m | some m in ms; m.role.reuse]) > 0,
+	"subjects": subjects,
+	"copy_from": sort({m.role.copy_from.description | some m in ms}),
+	"trust_policy": trust_policy(to, subjects),
+} if {
+	ms := [m | some m in data.podauth.migration.migration_list; m.role.name == name; m.to == to]
+	subjects := sort({sprintf("%s/%s", [m.namespace, m.service_account.to]) | some m in ms})
+}
+
+one_or_many(xs) := xs[0] if count(xs) == 1
+else := xs
+
+trust_policy("irsa", subjects) := {
+	"Version": "2012-10-17",
+	"Statement": [{
+		"Effect": "Allow",
+		"Principal": {"Federated": sprintf("arn:%s:iam::%s:oidc-provider/%s", [data.podauth.migration.partition, data.podauth.migration.account, data.podauth.migration.oidc_provider])},
+		"Action": "sts:AssumeRoleWithWebIdentity",
+		"Condition": {"StringEquals": {
+			sprintf("%s:sub", [data.podauth.migration.oidc_provider]): one_or_many([sprintf("system:serviceaccount:%s", [replace(s, "/", ":")]) | some s in subjects]),
+			sprintf("%s:aud", [data.podauth.migration.oidc_provider]): "sts.amazonaws.com",
+		}},
+	}],
+}
+
+trust_policy("pod-identity", _) := {
+	"Version": "2012-10-17",
+	"Statement": [{
+		"Effect": "Allow",
+		"Principal": {"Service": "pods.eks.amazonaws.com"},
+		"Action": ["sts:AssumeRole", "sts:TagSession"],
+	}],
+}
+
+# New ServiceAccount objects (unique by namespace and name).
+service_accounts := sort({sa_object(m.namespace, m.service_account.to, sa_annotations(m)) |
+	some m in migration_list
+	m.service_account.action == "create"
+})
+
+sa_annotations(m) := irsa_annotations(m.role.arn) if m.to == "irsa"
+else := {}
+
+service_account_patches := sort({m.service_account_patch |
+	some m in migration_list
+	m.service_account.action == "patch"
+})
+
+associations := sort({{
+	"cluster_name": cluster,
+	"namespace": m.namespace,
+	"service_account": m.service_account.to,
+	"role_arn": m.role.arn,
+	"ack": {
+		"apiVersion": "eks.services.k8s.aws/v1alpha1",
+		"kind": "PodIdentityAssociation",
+		"metadata": {"name": m.service_account.to, "namespace": m.namespace},
+		"spec": {
+			"clusterName": cluster,
+			"namespace": m.namespace,
+			"serviceAccount": m.service_account.to,
+			"roleARN": m.role.arn,
+		},
+	},
+} |
+	some m in migration_list
+	m.to == "pod-identity"
+})
+
+skipped := [s |
+	some w in workloads.workloads
+	d := decision[w.ref]
+	not d.migrate
+	obj := k8s.pods[w.ref].object
+	s := {
+		"ref": w.ref,
+		"apiVersion": obj.apiVersion,
+		"kind": obj.kind,
+		"namespace": k8s.pods[w.ref].namespace,
+		"name": k8s.name(obj),
+		"from": w.effective,
+		"recommended": w.recommended,
+		"reason": d.reason,
+	}
+]
+
+plan := {
+	"parameters": parameters,
+	"migrations": migration_list,
+	"skipped": skipped,
+	"roles": roles,
+	"service_accounts": service_accounts,
+	"service_account_patches": service_account_patches,
+	"associations": associations,
+}
+
+# `kubectl podauth recommend`: the Decision Guide's answer for the answers in
+# parameters.answers (podauth.lib.decision).
+recommendation := decision.recommend(object.get(objects.parameters, "answers", {}))

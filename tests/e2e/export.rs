@@ -1,0 +1,645 @@
+//! `export`: the Kubewarden artifacts, run through a host that drives the
+//! module as Kubewarden's burrego evaluator does (a fresh instance per
+//! request, `MemoryType::new(5, None)`, entrypoint 0, the ctx path, data before
+//! input), deny every rule's bad examples and allow its good ones in both modes.
+use crate::support::*;
+use opa_wasm::wasmtime::{Caller, Engine, Linker, Memory, MemoryType, Module, Store};
+use podauth_cli::live::kinds::KINDS;
+use podauth_policies::{Bundle, ExampleKind};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+use std::path::Path;
+use yaml_rust2::{Yaml, YamlLoader};
+
+type Res<T> = Result<T, String>;
+
+/// Burrego's evaluation sequence (`kubewarden/policy-evaluator:crates/burrego`).
+struct Burrego {
+    engine: Engine,
+    module: Module,
+}
+
+impl Burrego {
+    fn new(wasm: &[u8]) -> Burrego {
+        let engine = Engine::default();
+        let module = Module::new(&engine, wasm).expect("the exported module compiles");
+        Burrego { engine, module }
+    }
+
+    fn evaluate(&self, data: &Value, input: &Value) -> Res<Value> {
+        self.run(data, input).map_err(|e| format!("{e:#}"))
+    }
+
+    fn run(&self, data: &Value, input: &Value) -> opa_wasm::wasmtime::Result<Value> {
+        let mut store = Store::new(&self.engine, ());
+        let memory = Memory::new(&mut store, MemoryType::new(5, None))?;
+        let mut linker = Linker::new(&self.engine);
+        linker.define(&store, "env", "memory", memory)?;
+        linker.func_wrap(
+            "env",
+            "opa_abort",
+            |_: Caller<'_, ()>, _: i32| -> opa_wasm::wasmtime::Result<()> {
+                opa_wasm::wasmtime::bail!("opa_abort")
+            },
+        )?;
+        linker.func_wrap("env", "opa_println", |_: i32| {})?;
+        let instance = linker.instantiate(&mut store, &self.module)?;
+        let f0 = |s: &mut Store<()>, n: &str| instance.get_typed_func::<(), i32>(s, n);
+        let f1 = |s: &mut Store<()>, n: &str| instance.get_typed_func::<i32, i32>(s, n);
+        let dump = f1(&mut store, "opa_json_dump")?;
+        let builtins = f0(&mut store, "builtins")?.call(&mut store, ())?;
+        let builtins = dump.call(&mut store, builtins)?;
+        assert_eq!(
+            read(&store, memory, builtins),
+            "{}",
+            "host builtins requested"
+        );
+        f0(&mut store, "entrypoints")?.call(&mut store, ())?;
+        let heap_get = f0(&mut store, "opa_heap_ptr_get")?;
+        let heap_set = instance.get_typed_func::<i32, ()>(&mut store, "opa_heap_ptr_set")?;
+        let malloc = f1(&mut store, "opa_malloc")?;
+        let parse = instance.get_typed_func::<(i32, i32), i32>(&mut store, "opa_json_parse")?;
+        let base = heap_get.call(&mut store, ())?;
+        let push = |store: &mut Store<()>, v: &Value| -> opa_wasm::wasmtime::Result<i32> {
+            let bytes = serde_json::to_vec(v)?;
+            let addr = malloc.call(&mut *store, bytes.len() as i32)?;
+            memory.write(&mut *store, addr as usize, &bytes)?;
+            let value = parse.call(&mut *store, (addr, bytes.len() as i32))?;
+            assert_ne!(value, 0, "opa_json_parse failed");
+            Ok(value)
+        };
+        heap_set.call(&mut store, base)?;
+        let data_addr = push(&mut store, data)?;
+        let data_heap = heap_get.call(&mut store, ())?;
+        heap_set.call(&mut store, data_heap)?;
+        let input_addr = push(&mut store, input)?;
+        let ctx = f0(&mut store, "opa_eval_ctx_new")?.call(&mut store, ())?;
+        let set = |s: &mut Store<()>, n: &str| instance.get_typed_func::<(i32, i32), ()>(s, n);
+        set(&mut store, "opa_eval_ctx_set_input")?.call(&mut store, (ctx, input_addr))?;
+        set(&mut store, "opa_eval_ctx_set_data")?.call(&mut store, (ctx, data_addr))?;
+        set(&mut store, "opa_eval_ctx_set_entrypoint")?.call(&mut store, (ctx, 0))?;
+        f1(&mut store, "eval")?.call(&mut store, ctx)?;
+        let result = f1(&mut store, "opa_eval_ctx_get_result")?.call(&mut store, ctx)?;
+        let text = dump.call(&mut store, result)?;
+        Ok(serde_json::from_str(&read(&store, memory, text))?)
+    }
+}
+
+fn read(store: &Store<()>, memory: Memory, addr: i32) -> String {
+    let data = memory.data(store);
+    let start = addr as usize;
+    let len = data[start..].iter().position(|&b| b == 0).unwrap();
+    String::from_utf8(data[start..start + len].to_vec()).unwrap()
+}
+
+fn to_json(y: &Yaml) -> Value {
+    match y {
+        Yaml::Hash(h) => {
+            let mut m = Map::new();
+            for (k, v) in h {
+                let key = match k {
+                    Yaml::String(s) => s.clone(),
+                    other => to_json(other).to_string(),
+                };
+                m.insert(key, to_json(v));
+            }
+            Value::Object(m)
+        }
+        Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
+        Yaml::String(s) => Value::String(s.clone()),
+        Yaml::Integer(i) => json!(i),
+        Yaml::Real(r) => r.parse::<f64>().map_or_else(|_| json!(r), |f| json!(f)),
+        Yaml::Boolean(b) => json!(b),
+        _ => Value::Null,
+    }
+}
+
+fn objects_of(text: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for doc in YamlLoader::load_from_str(text).unwrap().iter().map(to_json) {
+        if doc["kind"].as_str().is_some_and(|k| k.ends_with("List")) {
+            out.extend(doc["items"].as_array().cloned().unwrap_or_default());
+        } else if doc.is_object() {
+            out.push(doc);
+        }
+    }
+    out
+}
+
+fn plural(object: &Value) -> Option<&'static str> {
+    let kind = object["kind"].as_str()?;
+    KINDS.iter().find(|k| k.kind == kind).map(|k| k.plural)
+}
+
+fn admission_request(object: &Value) -> Value {
+    let api = object["apiVersion"].as_str().unwrap_or("v1");
+    let (group, version) = api.rsplit_once('/').unwrap_or(("", api));
+    let gvk = json!({"group": group, "version": version, "kind": object["kind"]});
+    let resource = json!({"group": group, "version": version, "resource": plural(object)});
+    json!({
+        "uid": "705ab4f5-6393-11e8-b7cc-42010a800002",
+        "kind": gvk, "resource": resource, "requestKind": gvk, "requestResource": resource,
+        "name": object["metadata"]["name"], "namespace": object["metadata"]["namespace"],
+        "operation": "CREATE",
+        "userInfo": {"username": "admin", "groups": ["system:authenticated"]},
+        "object": object, "dryRun": false,
+    })
+}
+
+/// Kubewarden's inventories hold only the policy's `contextAwareResources`.
+fn in_context(object: &Value, context: &BTreeSet<String>) -> bool {
+    context.contains(object["kind"].as_str().unwrap_or(""))
+}
+
+fn opa_inventory(objects: &[Value]) -> Value {
+    let mut inv = json!({});
+    for o in objects {
+        let (Some(plural), Some(name)) = (plural(o), o["metadata"]["name"].as_str()) else {
+            continue;
+        };
+        match o["metadata"]["namespace"].as_str() {
+            Some(ns) => inv[plural][ns][name] = o.clone(),
+            None if o["kind"] == "Namespace" || o["kind"] == "ClusterSecretStore" => {
+                inv[plural][name] = o.clone()
+            }
+            None => inv[plural]["default"][name] = o.clone(),
+        }
+    }
+    inv
+}
+
+fn gatekeeper_inventory(objects: &[Value]) -> Value {
+    let mut inv = json!({"cluster": {}, "namespace": {}});
+    for o in objects {
+        let gv = o["apiVersion"].as_str().unwrap_or("v1");
+        let kind = o["kind"].as_str().unwrap_or("");
+        let name = o["metadata"]["name"].as_str().unwrap_or("");
+        match o["metadata"]["namespace"].as_str() {
+            _ if kind == "Namespace" || kind == "ClusterSecretStore" => {
+                inv["cluster"][gv][kind][name] = o.clone()
+            }
+            Some(ns) => inv["namespace"][ns][gv][kind][name] = o.clone(),
+            None => inv["namespace"]["default"][gv][kind][name] = o.clone(),
+        }
+    }
+    inv
+}
+
+/// The denial message for one object, or None when it is allowed.
+fn admit(
+    host: &Burrego,
+    mode: &str,
+    settings: &Value,
+    object: &Value,
+    others: &[Value],
+) -> Res<Option<String>> {
+    if mode == "opa" {
+        let mut data = settings.clone();
+        data["kubernetes"] = opa_inventory(others);
+        let got = host.evaluate(&data, &json!({"request": admission_request(object)}))?;
+        let response = &got[0]["result"]["response"];
+        match response["allowed"].as_bool() {
+            Some(true) => Ok(None),
+            Some(false) => Ok(Some(
+                response["status"]["message"].as_str().unwrap_or("").into(),
+            )),
+            None => Err(format!("cannot interpret OPA policy result: {got}")),
+        }
+    } else {
+        let data = json!({"inventory": gatekeeper_inventory(others)});
+        let input = json!({"parameters": settings, "review": admission_request(object)});
+        let got = host.evaluate(&data, &input)?;
+        let msgs: Vec<&str> = got[0]["result"]
+            .as_array()
+            .map(|v| v.iter().filter_map(|m| m["msg"].as_str()).collect())
+            .unwrap_or_default();
+        Ok((!msgs.is_empty()).then(|| msgs.join(", ")))
+    }
+}
+
+fn export(dir: &Path, extra: &[&str]) -> (Vec<u8>, String) {
+    let mut args = vec!["export", "kubewarden", "-o", dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let run = podauth(&args);
+    assert_eq!(run.code, 0, "export failed: {}", run.stderr);
+    (
+        std::fs::read(dir.join("policy.wasm")).unwrap(),
+        std::fs::read_to_string(dir.join("policy.yaml")).unwrap(),
+    )
+}
+
+fn metadata_of(wasm: &[u8]) -> Value {
+    podauth_cli::export::kubewarden::read_metadata(wasm)
+        .unwrap()
+        .expect("io.kubewarden.metadata section")
+}
+
+fn check_mode(mode: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (wasm, _) = export(tmp.path(), &["--mode", mode]);
+    let meta = metadata_of(&wasm);
+    assert_eq!(meta["executionMode"], json!(mode));
+    let context: BTreeSet<String> = meta["contextAwareResources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap().to_string())
+        .collect();
+    let host = Burrego::new(&wasm);
+    let bundle = Bundle::embedded();
+    let (mut denied, mut allowed, mut failures) = (0, 0, Vec::new());
+    for rule in &bundle.rules {
+        let id = &rule.meta.id;
+        // What policy.yaml's settings carry for a one-rule selection.
+        let mut settings = json!({"enabled_rules": [id]});
+        if id == "PA308" {
+            // The CLI's --account-id, carried in the policy's settings.
+            settings["account_id"] = json!("111122223333");
+        }
+        for example in &rule.examples {
+            let objects = objects_of(&example.text);
+            if !objects.iter().any(|o| plural(o).is_some()) {
+                continue; // only eksctl ClusterConfig: never reaches an API server
+            }
+            let inert = ADMISSION_INERT
+                .iter()
+                .any(|(r, modes, _)| r == id && modes.contains(&mode));
+            let mut messages = Vec::new();
+            for (i, object) in objects.iter().enumerate() {
+                if plural(object).is_none() {
+                    continue; // never reaches an API server (eksctl ClusterConfig)
+                }
+                let others: Vec<Value> = objects
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, o)| *j != i && in_context(o, &context))
+                    .map(|(_, o)| o.clone())
+                    .collect();
+                match admit(&host, mode, &settings, object, &others) {
+                    Ok(Some(m)) => messages.push(m),
+                    Ok(None) => {}
+                    Err(e) => failures.push(format!("{}: {e}", example.path)),
+                }
+            }
+            let names_rule = messages.iter().any(|m| m.contains(&format!("[{id}]")));
+            match example.kind {
+                ExampleKind::Bad if inert => assert!(
+                    !names_rule,
+                    "{}: {id} is listed as inert at admission in {mode} mode but fired",
+                    example.path
+                ),
+                ExampleKind::Bad if names_rule => denied += 1,
+                ExampleKind::Bad => failures.push(format!("{}: not denied", example.path)),
+                ExampleKind::Good if messages.is_empty() => allowed += 1,
+                ExampleKind::Good => {
+                    failures.push(format!("{}: denied: {messages:?}", example.path))
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{mode} mode:\n{}", failures.join("\n"));
+    assert!(
+        denied + ADMISSION_INERT.len() >= bundle.rules.len(),
+        "{denied} denied"
+    );
+    assert!(allowed >= bundle.rules.len(), "{allowed} allowed");
+}
+
+/// Rules whose bad examples cannot fire on one admission request, by mode,
+/// with the reason (docs/export.md lists them too).
+const ADMISSION_INERT: [(&str, &[&str], &str); 1] = [(
+    "PA801",
+    &["opa", "gatekeeper"],
+    "reports a Namespace only when reviewed workloads are in it: never on one object",
+)];
+
+#[test]
+fn kubewarden_opa_mode_denies_bad_and_allows_good_examples() {
+    check_mode("opa");
+}
+
+#[test]
+fn kubewarden_gatekeeper_mode_denies_bad_and_allows_good_examples() {
+    check_mode("gatekeeper");
+}
+
+fn yaml_to_json(text: &str) -> Value {
+    to_json(&YamlLoader::load_from_str(text).unwrap()[0])
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not a list: {v}"))
+        .iter()
+        .map(|s| s.as_str().unwrap_or_else(|| panic!("not a string: {s}")))
+        .collect()
+}
+
+#[test]
+fn kubewarden_metadata_and_cluster_admission_policy_are_well_formed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = "registry://ghcr.io/example/podauth:v0.1.0";
+    let (wasm, yaml) = export(
+        tmp.path(),
+        &[
+            "--mode",
+            "gatekeeper",
+            "--select",
+            "PA101,pa403",
+            "--policy-mode",
+            "monitor",
+            "--module-url",
+            url,
+        ],
+    );
+    let meta = metadata_of(&wasm);
+    // Only fields of kubewarden/policy-evaluator's `Metadata` (camelCase).
+    let known = [
+        "protocolVersion",
+        "rules",
+        "annotations",
+        "mutating",
+        "backgroundAudit",
+        "contextAwareResources",
+        "executionMode",
+        "policyType",
+        "minimumKubewardenVersion",
+    ];
+    for key in meta.as_object().unwrap().keys() {
+        assert!(
+            known.contains(&key.as_str()),
+            "unknown metadata field {key}"
+        );
+    }
+    assert_eq!(
+        meta["protocolVersion"],
+        json!("Unknown"),
+        "kwctl's value for Rego"
+    );
+    assert_eq!(meta["mutating"], json!(false));
+    assert_eq!(meta["executionMode"], json!("gatekeeper"));
+    assert_eq!(meta["policyType"], json!("kubernetes"));
+    assert!(meta["backgroundAudit"].is_boolean());
+    let rules = meta["rules"].as_array().unwrap();
+    assert!(!rules.is_empty());
+    let mut resources = BTreeSet::new();
+    for rule in rules {
+        for field in ["apiGroups", "apiVersions", "resources", "operations"] {
+            assert!(!strings(&rule[field]).is_empty(), "{field} in {rule}");
+        }
+        let ops = strings(&rule["operations"]);
+        assert!(ops
+            .iter()
+            .all(|o| ["CREATE", "UPDATE", "DELETE", "CONNECT"].contains(o)));
+        resources.extend(strings(&rule["resources"]).into_iter().map(String::from));
+    }
+    for r in [
+        "pods",
+        "deployments",
+        "cronjobs",
+        "podidentityassociations",
+        "daemonsets",
+    ] {
+        assert!(resources.contains(r), "{r} not admitted: {resources:?}");
+    }
+    for key in [
+        "title",
+        "description",
+        "version",
+        "severity",
+        "category",
+        "source",
+        "license",
+    ] {
+        let v = meta["annotations"][format!("io.kubewarden.policy.{key}")]
+            .as_str()
+            .unwrap_or_else(|| panic!("annotation {key} missing"));
+        assert!(!v.is_empty(), "annotation {key} is empty");
+    }
+    assert!(meta["annotations"]["io.kubewarden.policy.description"]
+        .as_str()
+        .unwrap()
+        .contains("PA101, PA403"));
+    // PA403 looks up the Pod Identity Agent DaemonSet and associations.
+    let context: Vec<(String, String)> = meta["contextAwareResources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["apiVersion"].as_str().unwrap().to_string(),
+                r["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        context.contains(&("apps/v1".into(), "DaemonSet".into())),
+        "{context:?}"
+    );
+    assert!(
+        context.contains(&("v1".into(), "ServiceAccount".into())),
+        "{context:?}"
+    );
+
+    let policy = yaml_to_json(&yaml);
+    assert_eq!(policy["apiVersion"], json!("policies.kubewarden.io/v1"));
+    assert_eq!(policy["kind"], json!("ClusterAdmissionPolicy"));
+    assert_eq!(policy["metadata"]["name"], json!("podauth-gatekeeper"));
+    let spec = &policy["spec"];
+    // Only fields of the ClusterAdmissionPolicy CRD's spec.
+    let spec_fields = [
+        "module",
+        "settings",
+        "rules",
+        "mode",
+        "mutating",
+        "policyServer",
+        "backgroundAudit",
+        "failurePolicy",
+        "matchPolicy",
+        "matchConditions",
+        "objectSelector",
+        "namespaceSelector",
+        "sideEffects",
+        "timeoutSeconds",
+        "timeoutEvalSeconds",
+        "contextAwareResources",
+        "message",
+    ];
+    for key in spec.as_object().unwrap().keys() {
+        assert!(
+            spec_fields.contains(&key.as_str()),
+            "unknown spec field {key}"
+        );
+    }
+    assert_eq!(spec["module"], json!(url));
+    assert_eq!(spec["mode"], json!("monitor"));
+    assert_eq!(spec["mutating"], json!(false));
+    assert_eq!(spec["rules"], meta["rules"]);
+    assert_eq!(spec["contextAwareResources"], meta["contextAwareResources"]);
+    assert_eq!(
+        spec["settings"],
+        json!({"enabled_rules": ["PA101", "PA403"]})
+    );
+
+    // Without --module-url the policy points at the file it sits beside.
+    let plain = tempfile::tempdir().unwrap();
+    let (_, yaml) = export(plain.path(), &["--min-severity", "critical"]);
+    let policy = yaml_to_json(&yaml);
+    let module = policy["spec"]["module"].as_str().unwrap();
+    let path = module.strip_prefix("file://").expect("a file:// url");
+    assert!(
+        Path::new(path).is_absolute() && Path::new(path).is_file(),
+        "{module}"
+    );
+    assert_eq!(policy["spec"]["mode"], json!("protect"));
+    let bundle = Bundle::embedded();
+    let critical: Vec<&str> = bundle
+        .rules
+        .iter()
+        .filter(|r| r.meta.severity == podauth_policies::Severity::Critical)
+        .map(|r| r.meta.id.as_str())
+        .collect();
+    assert_eq!(
+        strings(&policy["spec"]["settings"]["enabled_rules"]),
+        critical
+    );
+}
+
+#[test]
+fn kubewarden_export_is_deterministic() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let args = ["--module-url", "registry://ghcr.io/example/podauth:v1"];
+    let first = export(a.path(), &args);
+    let second = export(b.path(), &args);
+    assert!(
+        first.0 == second.0,
+        "policy.wasm differs between two exports"
+    );
+    assert_eq!(first.1, second.1);
+}
+
+#[test]
+fn export_rejects_unknown_rules_and_writes_the_bare_module() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = podauth(&[
+        "export",
+        "kubewarden",
+        "-o",
+        tmp.path().to_str().unwrap(),
+        "--select",
+        "PA000",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("PA000"), "{}", run.stderr);
+    assert!(!tmp.path().join("policy.wasm").exists());
+
+    let file = tmp.path().join("podauth.wasm");
+    let run = podauth(&["export", "wasm", "-o", file.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(std::fs::read(&file).unwrap() == podauth_wasm::MODULE);
+}
+
+fn read_bundle(path: &Path) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let gz = flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap());
+    let mut archive = tar::Archive::new(gz);
+    let mut out = Vec::new();
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().to_string_lossy().into_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        out.push((name, bytes));
+    }
+    out
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn opa_bundle_loads_in_the_opa_wasm_crate_and_matches_native() {
+    use opa_wasm::wasmtime;
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a.tar.gz"), tmp.path().join("b.tar.gz"));
+    for file in [&a, &b] {
+        let run = podauth(&["export", "opa-bundle", "-o", file.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    assert!(
+        std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
+        "bundle not deterministic"
+    );
+    let files = read_bundle(&a);
+    let get = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.clone())
+            .unwrap_or_else(|| panic!("{name} missing from the bundle"))
+    };
+    // The manifest schema (openpolicyagent.org/schemas/bundle/v1): revision
+    // string, roots list, wasm resolvers with entrypoint and module.
+    let manifest: Value = serde_json::from_slice(&get(".manifest")).unwrap();
+    assert!(manifest["revision"].as_str().is_some_and(|r| !r.is_empty()));
+    let roots = strings(&manifest["roots"]);
+    assert_eq!(roots, ["podauth"]);
+    let resolvers = manifest["wasm"].as_array().unwrap();
+    let entrypoints: Vec<&str> = resolvers
+        .iter()
+        .map(|r| {
+            assert_eq!(r["module"], json!("/policy.wasm"));
+            r["entrypoint"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(entrypoints, podauth_wasm::CANONICAL_ENTRYPOINTS);
+    assert!(entrypoints.iter().all(|e| e.starts_with("podauth/")));
+    let bundle = Bundle::embedded();
+    for module in bundle.modules() {
+        assert_eq!(get(&module.path), module.text.as_bytes(), "{}", module.path);
+        let package = &module.package;
+        assert!(
+            package == "podauth" || package.starts_with("podauth."),
+            "{package} outside the root"
+        );
+    }
+    assert!(files.iter().all(|(n, _)| !n.ends_with("_test.rego")));
+
+    let wasm = get("policy.wasm");
+    let engine = wasmtime::Engine::new(&wasmtime::Config::new()).unwrap();
+    let module = wasmtime::Module::new(&engine, &wasm).unwrap();
+    let mut store = wasmtime::Store::new(&engine, ());
+    let runtime = opa_wasm::Runtime::new(&mut store, &module)
+        .await
+        .expect("opa-wasm loads the bundle's module");
+    for e in &entrypoints {
+        assert!(
+            runtime.entrypoints().contains(*e),
+            "resolver {e} not in the module"
+        );
+    }
+    let policy = runtime.without_data(&mut store).await.unwrap();
+    let ids: Vec<&str> = bundle.rules.iter().map(|r| r.meta.id.as_str()).collect();
+    let native = podauth_policies::Evaluator::new(&bundle, &ids).unwrap();
+    let mut compared = 0;
+    let mut with_findings = 0;
+    for rule in &bundle.rules {
+        for example in &rule.examples {
+            let mut input =
+                podauth_policies::InputDocument::new(json!({"account_id": "111122223333"}));
+            for object in objects_of(&example.text) {
+                input.push_object(&object, true).unwrap();
+            }
+            let doc: Value = serde_json::from_str(&input.to_json().unwrap()).unwrap();
+            let got: Value = policy
+                .evaluate(&mut store, podauth_wasm::FINDINGS, &doc)
+                .await
+                .unwrap();
+            let got = podauth_policies::Evaluation::from_document(&got[0]["result"]).unwrap();
+            let want = native.evaluate(&input).unwrap();
+            assert_eq!(got.findings, want.findings, "{}", example.path);
+            assert_eq!(got.workloads, want.workloads, "{}", example.path);
+            compared += 1;
+            with_findings += usize::from(!want.findings.is_empty());
+        }
+    }
+    assert!(compared >= bundle.rules.len() && with_findings >= bundle.rules.len() - 1);
+}

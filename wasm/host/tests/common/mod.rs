@@ -1,0 +1,175 @@
+//! Shared by the integration tests: example manifests, the CLI's input
+//! document, and the native engine's answer.
+#![allow(dead_code)]
+
+pub mod burrego;
+
+use podauth_policies::{aggregate_module, Bundle, InputDocument, AGGREGATE_PATH};
+use serde_json::{json, Map, Value};
+use std::path::{Path, PathBuf};
+use yaml_rust2::{Yaml, YamlLoader};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn to_json(y: &Yaml) -> Value {
+    match y {
+        Yaml::Hash(h) => {
+            let mut m = Map::new();
+            for (k, v) in h {
+                let key = match k {
+                    Yaml::String(s) => s.clone(),
+                    other => to_json(other).to_string(),
+                };
+                m.insert(key, to_json(v));
+            }
+            Value::Object(m)
+        }
+        Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
+        Yaml::String(s) => Value::String(s.clone()),
+        Yaml::Integer(i) => json!(i),
+        Yaml::Real(r) => r.parse::<f64>().map_or_else(|_| json!(r), |f| json!(f)),
+        Yaml::Boolean(b) => json!(b),
+        _ => Value::Null,
+    }
+}
+
+/// The Kubernetes objects of a (multi-document) YAML text; `List` kinds are expanded.
+pub fn objects_of(text: &str) -> Vec<Value> {
+    let docs = YamlLoader::load_from_str(text).expect("example YAML parses");
+    let mut out = Vec::new();
+    for doc in docs.iter().map(to_json) {
+        if !doc.is_object() {
+            continue;
+        }
+        if doc["kind"].as_str().is_some_and(|k| k.ends_with("List")) {
+            out.extend(doc["items"].as_array().cloned().unwrap_or_default());
+        } else {
+            out.push(doc);
+        }
+    }
+    out
+}
+
+/// Every example: each rule's good/bad manifests, each file under `examples/`,
+/// and all of `examples/` as one input. (name, objects)
+pub fn examples() -> Vec<(String, Vec<Value>)> {
+    let bundle = Bundle::embedded();
+    let mut out = Vec::new();
+    for rule in &bundle.rules {
+        for ex in &rule.examples {
+            out.push((ex.path.clone(), objects_of(&ex.text)));
+        }
+    }
+    let mut all = Vec::new();
+    let mut files = Vec::new();
+    collect_yaml(&repo_root().join("examples"), &mut files);
+    files.sort();
+    for f in files {
+        let objects = objects_of(&std::fs::read_to_string(&f).expect("read example"));
+        all.extend(objects.clone());
+        out.push((f.display().to_string(), objects));
+    }
+    out.push(("examples/ (all)".into(), all));
+    out
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_yaml(&p, out);
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            out.push(p);
+        }
+    }
+}
+
+fn identity(o: &Value) -> (String, String, String, String) {
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let group = s(&o["apiVersion"])
+        .rsplit_once('/')
+        .map_or(String::new(), |(g, _)| g.to_string());
+    let ns = s(&o["metadata"]["namespace"]);
+    (
+        group,
+        s(&o["kind"]),
+        if ns.is_empty() { "default".into() } else { ns },
+        s(&o["metadata"]["name"]),
+    )
+}
+
+pub fn parameters() -> Value {
+    json!({"account_id": "", "prefer": "irsa", "cluster_type": "eks"})
+}
+
+/// The input document as `kubectl podauth check` builds it.
+pub fn input_document(objects: &[Value]) -> InputDocument {
+    let mut doc = InputDocument::new(parameters());
+    let mut seen = std::collections::HashSet::new();
+    for o in objects {
+        doc.push_object(o, seen.insert(identity(o)))
+            .expect("object converts");
+    }
+    doc
+}
+
+/// A native regorus engine loaded exactly like `podauth_policies::Evaluator`
+/// with every rule selected.
+pub fn native_engine() -> regorus::Engine {
+    let bundle = Bundle::embedded();
+    let mut engine = regorus::Engine::new();
+    for f in bundle.modules() {
+        engine
+            .add_policy(f.path.clone(), f.text.clone())
+            .expect("policy loads");
+    }
+    let ids: Vec<&str> = bundle.rules.iter().map(|r| r.meta.id.as_str()).collect();
+    engine
+        .add_policy(AGGREGATE_PATH.into(), aggregate_module(&ids))
+        .expect("aggregate loads");
+    engine
+}
+
+/// `data.podauth.findings` evaluated natively, as regorus writes it.
+pub fn native_findings_json(engine: &regorus::Engine, input_json: &str) -> String {
+    try_native_findings_json(engine, input_json).expect("native evaluation")
+}
+
+/// The same, keeping an evaluation error (the module must then fail too).
+pub fn try_native_findings_json(
+    engine: &regorus::Engine,
+    input_json: &str,
+) -> Result<String, String> {
+    let mut engine = engine.clone();
+    engine.set_input_json(input_json).expect("input parses");
+    let v = engine
+        .eval_rule("data.podauth.findings".into())
+        .map_err(|e| e.to_string())?;
+    Ok(serde_json::to_string(&v).expect("dump"))
+}
+
+/// Sorts every array of a JSON value (recursively) so two documents that hold
+/// the same sets compare equal; object keys are already ordered by serde_json.
+pub fn canonical(v: &Value) -> String {
+    fn sort(v: &Value) -> Value {
+        match v {
+            Value::Array(a) => {
+                let mut items: Vec<Value> = a.iter().map(sort).collect();
+                items.sort_by_key(|x| x.to_string());
+                Value::Array(items)
+            }
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                Value::Object(keys.into_iter().map(|k| (k.clone(), sort(&m[k]))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    sort(v).to_string()
+}
