@@ -61,6 +61,48 @@ pub struct Defaults {
     pub fail_on: Option<String>,
 }
 
+/// How workloads are judged, shared by `check` and `migrate`: flags win over
+/// the file's defaults, which win over built-in defaults.
+#[derive(Debug, Clone)]
+pub struct MethodSettings {
+    pub prefer: crate::cli::Prefer,
+    pub cluster_type: crate::cli::ClusterType,
+    pub account_id: String,
+}
+
+impl Config {
+    pub fn method_settings(
+        &self,
+        prefer: Option<crate::cli::Prefer>,
+        cluster_type: Option<crate::cli::ClusterType>,
+        account_id: Option<&String>,
+    ) -> Result<MethodSettings, CliError> {
+        use crate::cli::{ClusterType, Prefer};
+        let d = &self.defaults;
+        let bad =
+            |what: &str, e: String| CliError::new(format!(".podauth.yaml defaults.{what}: {e}"));
+        let prefer = match (prefer, &d.prefer) {
+            (Some(p), _) => p,
+            (None, Some(p)) => p.parse().map_err(|e| bad("prefer", e))?,
+            (None, None) => Prefer::Irsa,
+        };
+        let cluster_type = match (cluster_type, &d.cluster_type) {
+            (Some(c), _) => c,
+            (None, Some(c)) => c.parse().map_err(|e| bad("clusterType", e))?,
+            (None, None) => ClusterType::Eks,
+        };
+        let account_id = account_id
+            .cloned()
+            .or_else(|| d.account_id.clone())
+            .unwrap_or_default();
+        Ok(MethodSettings {
+            prefer,
+            cluster_type,
+            account_id,
+        })
+    }
+}
+
 fn star() -> String {
     "*".into()
 }

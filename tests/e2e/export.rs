@@ -3,94 +3,15 @@
 //! request, `MemoryType::new(5, None)`, entrypoint 0, the ctx path, data before
 //! input), deny every rule's bad examples and allow its good ones in both modes.
 use crate::support::*;
-use opa_wasm::wasmtime::{Caller, Engine, Linker, Memory, MemoryType, Module, Store};
 use podauth_cli::live::kinds::KINDS;
 use podauth_policies::{Bundle, ExampleKind};
+use podauth_wasm::burrego::Burrego;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
 use yaml_rust2::{Yaml, YamlLoader};
 
 type Res<T> = Result<T, String>;
-
-/// Burrego's evaluation sequence (`kubewarden/policy-evaluator:crates/burrego`).
-struct Burrego {
-    engine: Engine,
-    module: Module,
-}
-
-impl Burrego {
-    fn new(wasm: &[u8]) -> Burrego {
-        let engine = Engine::default();
-        let module = Module::new(&engine, wasm).expect("the exported module compiles");
-        Burrego { engine, module }
-    }
-
-    fn evaluate(&self, data: &Value, input: &Value) -> Res<Value> {
-        self.run(data, input).map_err(|e| format!("{e:#}"))
-    }
-
-    fn run(&self, data: &Value, input: &Value) -> opa_wasm::wasmtime::Result<Value> {
-        let mut store = Store::new(&self.engine, ());
-        let memory = Memory::new(&mut store, MemoryType::new(5, None))?;
-        let mut linker = Linker::new(&self.engine);
-        linker.define(&store, "env", "memory", memory)?;
-        linker.func_wrap(
-            "env",
-            "opa_abort",
-            |_: Caller<'_, ()>, _: i32| -> opa_wasm::wasmtime::Result<()> {
-                opa_wasm::wasmtime::bail!("opa_abort")
-            },
-        )?;
-        linker.func_wrap("env", "opa_println", |_: i32| {})?;
-        let instance = linker.instantiate(&mut store, &self.module)?;
-        let f0 = |s: &mut Store<()>, n: &str| instance.get_typed_func::<(), i32>(s, n);
-        let f1 = |s: &mut Store<()>, n: &str| instance.get_typed_func::<i32, i32>(s, n);
-        let dump = f1(&mut store, "opa_json_dump")?;
-        let builtins = f0(&mut store, "builtins")?.call(&mut store, ())?;
-        let builtins = dump.call(&mut store, builtins)?;
-        assert_eq!(
-            read(&store, memory, builtins),
-            "{}",
-            "host builtins requested"
-        );
-        f0(&mut store, "entrypoints")?.call(&mut store, ())?;
-        let heap_get = f0(&mut store, "opa_heap_ptr_get")?;
-        let heap_set = instance.get_typed_func::<i32, ()>(&mut store, "opa_heap_ptr_set")?;
-        let malloc = f1(&mut store, "opa_malloc")?;
-        let parse = instance.get_typed_func::<(i32, i32), i32>(&mut store, "opa_json_parse")?;
-        let base = heap_get.call(&mut store, ())?;
-        let push = |store: &mut Store<()>, v: &Value| -> opa_wasm::wasmtime::Result<i32> {
-            let bytes = serde_json::to_vec(v)?;
-            let addr = malloc.call(&mut *store, bytes.len() as i32)?;
-            memory.write(&mut *store, addr as usize, &bytes)?;
-            let value = parse.call(&mut *store, (addr, bytes.len() as i32))?;
-            assert_ne!(value, 0, "opa_json_parse failed");
-            Ok(value)
-        };
-        heap_set.call(&mut store, base)?;
-        let data_addr = push(&mut store, data)?;
-        let data_heap = heap_get.call(&mut store, ())?;
-        heap_set.call(&mut store, data_heap)?;
-        let input_addr = push(&mut store, input)?;
-        let ctx = f0(&mut store, "opa_eval_ctx_new")?.call(&mut store, ())?;
-        let set = |s: &mut Store<()>, n: &str| instance.get_typed_func::<(i32, i32), ()>(s, n);
-        set(&mut store, "opa_eval_ctx_set_input")?.call(&mut store, (ctx, input_addr))?;
-        set(&mut store, "opa_eval_ctx_set_data")?.call(&mut store, (ctx, data_addr))?;
-        set(&mut store, "opa_eval_ctx_set_entrypoint")?.call(&mut store, (ctx, 0))?;
-        f1(&mut store, "eval")?.call(&mut store, ctx)?;
-        let result = f1(&mut store, "opa_eval_ctx_get_result")?.call(&mut store, ctx)?;
-        let text = dump.call(&mut store, result)?;
-        Ok(serde_json::from_str(&read(&store, memory, text))?)
-    }
-}
-
-fn read(store: &Store<()>, memory: Memory, addr: i32) -> String {
-    let data = memory.data(store);
-    let start = addr as usize;
-    let len = data[start..].iter().position(|&b| b == 0).unwrap();
-    String::from_utf8(data[start..start + len].to_vec()).unwrap()
-}
 
 fn to_json(y: &Yaml) -> Value {
     match y {
@@ -196,7 +117,9 @@ fn admit(
     if mode == "opa" {
         let mut data = settings.clone();
         data["kubernetes"] = opa_inventory(others);
-        let got = host.evaluate(&data, &json!({"request": admission_request(object)}))?;
+        let got = host
+            .evaluate(&data, &json!({"request": admission_request(object)}))
+            .map_err(|e| format!("{e:#}"))?;
         let response = &got[0]["result"]["response"];
         match response["allowed"].as_bool() {
             Some(true) => Ok(None),
@@ -208,7 +131,7 @@ fn admit(
     } else {
         let data = json!({"inventory": gatekeeper_inventory(others)});
         let input = json!({"parameters": settings, "review": admission_request(object)});
-        let got = host.evaluate(&data, &input)?;
+        let got = host.evaluate(&data, &input).map_err(|e| format!("{e:#}"))?;
         let msgs: Vec<&str> = got[0]["result"]
             .as_array()
             .map(|v| v.iter().filter_map(|m| m["msg"].as_str()).collect())

@@ -3,7 +3,7 @@ use super::evaluate::{self, Batch, Engine};
 use super::live_source;
 use super::{emit, load_bundle};
 use crate::baseline::Baseline;
-use crate::cli::{CheckArgs, ClusterType, EngineKind, Prefer};
+use crate::cli::{CheckArgs, EngineKind};
 use crate::config::Config;
 use crate::diag::{self, CliError};
 use crate::manifest::Manifest;
@@ -125,49 +125,28 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
 /// Flags win over `.podauth.yaml` defaults, which win over built-in defaults.
 struct Settings {
     fail_on: Severity,
-    prefer: Prefer,
-    cluster_type: ClusterType,
-    account_id: String,
+    method: crate::config::MethodSettings,
 }
 
 impl Settings {
     fn resolve(args: &CheckArgs, config: &Config) -> Result<Settings, CliError> {
-        let d = &config.defaults;
-        let bad =
-            |what: &str, e: String| CliError::new(format!(".podauth.yaml defaults.{what}: {e}"));
-        let fail_on = match (args.fail_on, &d.fail_on) {
+        let fail_on = match (args.fail_on, &config.defaults.fail_on) {
             (Some(s), _) => s.into(),
-            (None, Some(s)) => s.parse::<Severity>().map_err(|e| bad("failOn", e))?,
+            (None, Some(s)) => s
+                .parse::<Severity>()
+                .map_err(|e| CliError::new(format!(".podauth.yaml defaults.failOn: {e}")))?,
             (None, None) => Severity::High,
         };
-        let prefer = match (args.prefer, &d.prefer) {
-            (Some(p), _) => p,
-            (None, Some(p)) => p.parse().map_err(|e| bad("prefer", e))?,
-            (None, None) => Prefer::Irsa,
-        };
-        let cluster_type = match (args.cluster_type, &d.cluster_type) {
-            (Some(c), _) => c,
-            (None, Some(c)) => c.parse().map_err(|e| bad("clusterType", e))?,
-            (None, None) => ClusterType::Eks,
-        };
-        let account_id = args
-            .account_id
-            .clone()
-            .or_else(|| d.account_id.clone())
-            .unwrap_or_default();
-        Ok(Settings {
-            fail_on,
-            prefer,
-            cluster_type,
-            account_id,
-        })
+        let method =
+            config.method_settings(args.prefer, args.cluster_type, args.account_id.as_ref())?;
+        Ok(Settings { fail_on, method })
     }
 
     fn parameters(&self) -> serde_json::Value {
         serde_json::json!({
-            "account_id": self.account_id,
-            "prefer": self.prefer.as_str(),
-            "cluster_type": self.cluster_type.as_str(),
+            "account_id": self.method.account_id,
+            "prefer": self.method.prefer.as_str(),
+            "cluster_type": self.method.cluster_type.as_str(),
         })
     }
 }

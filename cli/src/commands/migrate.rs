@@ -2,7 +2,7 @@
 //! same input as `check` and writes the plan's files to a directory.
 use super::evaluate::{self, Batch};
 use super::{emit, live_source, load_bundle};
-use crate::cli::{ClusterType, MigrateArgs, Prefer};
+use crate::cli::{MigrateArgs, Prefer};
 use crate::config::Config;
 use crate::diag::{self, CliError};
 use crate::manifest::InputError;
@@ -92,24 +92,11 @@ pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
 
 /// Flags win over `.podauth.yaml` defaults (prefer, clusterType, accountId).
 fn parameters(args: &MigrateArgs, config: &Config) -> Result<serde_json::Value, CliError> {
-    let d = &config.defaults;
-    let bad = |what: &str, e: String| CliError::new(format!(".podauth.yaml defaults.{what}: {e}"));
-    let prefer = match (args.prefer, &d.prefer) {
-        (Some(p), _) => p,
-        (None, Some(p)) => p.parse().map_err(|e| bad("prefer", e))?,
-        (None, None) => Prefer::Irsa,
-    };
-    let cluster_type = match (args.cluster_type, &d.cluster_type) {
-        (Some(c), _) => c,
-        (None, Some(c)) => c.parse().map_err(|e| bad("clusterType", e))?,
-        (None, None) => ClusterType::Eks,
-    };
+    let method =
+        config.method_settings(args.prefer, args.cluster_type, args.account_id.as_ref())?;
+    let (prefer, cluster_type, account_id) =
+        (method.prefer, method.cluster_type, method.account_id);
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let account_id = args
-        .account_id
-        .clone()
-        .or_else(|| d.account_id.clone())
-        .unwrap_or_default();
     let valid_account = account_id.len() == 12 && account_id.bytes().all(|b| b.is_ascii_digit());
     if !account_id.is_empty() && !valid_account {
         return Err(CliError::new(format!(

@@ -12,8 +12,8 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::burrego::Burrego;
 use podauth_policies::{Bundle, Evaluator};
+use podauth_wasm::burrego::Burrego;
 use podauth_wasm::{CodeCache, Limits, WasmEngine, MODULE};
 use serde_json::json;
 use std::time::{Duration, Instant};

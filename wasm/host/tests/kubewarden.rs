@@ -6,7 +6,7 @@
 //! engine's for the same input and data.
 mod common;
 
-use common::burrego::Burrego;
+use podauth_wasm::burrego::Burrego;
 use serde_json::{json, Value};
 
 fn admission_request(object: &Value) -> Value {

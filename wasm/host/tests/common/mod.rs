@@ -2,8 +2,6 @@
 //! document, and the native engine's answer.
 #![allow(dead_code)]
 
-pub mod burrego;
-
 use podauth_policies::{aggregate_module, Bundle, InputDocument, AGGREGATE_PATH};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};

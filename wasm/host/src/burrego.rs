@@ -1,5 +1,8 @@
 //! A host that drives the module exactly as Kubewarden's burrego evaluator
-//! does (see `tests/kubewarden.rs`); the benchmark reuses it.
+//! does (`kubewarden/policy-evaluator:crates/burrego`): a fresh instance per
+//! request with a fixed 5-page memory, data then input pushed through
+//! malloc + json_parse, entrypoint 0 through the ctx path. The Kubewarden
+//! tests, the export tests and the benchmark all use this one copy.
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 use wasmtime::{Caller, Engine, Linker, Memory, MemoryType, Module, Store};
