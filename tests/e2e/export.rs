@@ -4,47 +4,22 @@
 //! input), deny every rule's bad examples and allow its good ones in both modes.
 use crate::support::*;
 use podauth_cli::live::kinds::KINDS;
+use podauth_cli::manifest;
 use podauth_policies::{Bundle, ExampleKind};
 use podauth_wasm::burrego::Burrego;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
-use yaml_rust2::{Yaml, YamlLoader};
 
 type Res<T> = Result<T, String>;
 
-fn to_json(y: &Yaml) -> Value {
-    match y {
-        Yaml::Hash(h) => {
-            let mut m = Map::new();
-            for (k, v) in h {
-                let key = match k {
-                    Yaml::String(s) => s.clone(),
-                    other => to_json(other).to_string(),
-                };
-                m.insert(key, to_json(v));
-            }
-            Value::Object(m)
-        }
-        Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
-        Yaml::String(s) => Value::String(s.clone()),
-        Yaml::Integer(i) => json!(i),
-        Yaml::Real(r) => r.parse::<f64>().map_or_else(|_| json!(r), |f| json!(f)),
-        Yaml::Boolean(b) => json!(b),
-        _ => Value::Null,
-    }
-}
-
+/// The objects of a manifest text, read by the CLI's own loader.
 fn objects_of(text: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    for doc in YamlLoader::load_from_str(text).unwrap().iter().map(to_json) {
-        if doc["kind"].as_str().is_some_and(|k| k.ends_with("List")) {
-            out.extend(doc["items"].as_array().cloned().unwrap_or_default());
-        } else if doc.is_object() {
-            out.push(doc);
-        }
-    }
-    out
+    let loaded = manifest::parse_text("example.yaml", text, &manifest::Limits::default(), &|_| {
+        true
+    });
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    loaded.manifests.into_iter().map(|m| m.value).collect()
 }
 
 fn plural(object: &Value) -> Option<&'static str> {
@@ -247,7 +222,7 @@ fn kubewarden_gatekeeper_mode_denies_bad_and_allows_good_examples() {
 }
 
 fn yaml_to_json(text: &str) -> Value {
-    to_json(&YamlLoader::load_from_str(text).unwrap()[0])
+    objects_of(text).into_iter().next().expect("one object")
 }
 
 fn strings(v: &Value) -> Vec<&str> {
