@@ -53,7 +53,7 @@ pub enum Command {
     Recommend(RecommendArgs),
     /// Export the policies as artifacts admission engines deploy: Kubewarden, an OPA bundle, a bare Wasm module
     #[command(
-        after_help = "Examples:\n  # A Kubewarden policy (policy.wasm + policy.yaml)\n  kubectl podauth export kubewarden -o kubewarden/\n  kubectl apply -f kubewarden/policy.yaml\n\n  # Critical rules only, reporting without rejecting\n  kubectl podauth export kubewarden -o kw/ --min-severity critical --policy-mode monitor\n\n  # The bare OPA-ABI module\n  kubectl podauth export wasm -o podauth.wasm\n\n  # An OPA bundle\n  kubectl podauth export opa-bundle -o podauth.tar.gz\n  opa run --server --bundle podauth.tar.gz\n\nSee docs/export.md."
+        after_help = "Examples:\n  # A Kubewarden policy (policy.wasm + policy.yaml)\n  kubectl podauth export kubewarden -o kubewarden/\n  kubectl apply -f kubewarden/policy.yaml\n\n  # Critical rules only, reporting without rejecting\n  kubectl podauth export kubewarden -o kw/ --min-severity critical --policy-mode monitor\n\n  # Gatekeeper templates, constraints, SyncSet and gator suite\n  kubectl podauth export gatekeeper -o gatekeeper/\n  kubectl apply -f gatekeeper/templates/ && kubectl apply -f gatekeeper/constraints/\n\n  # The bare OPA-ABI module\n  kubectl podauth export wasm -o podauth.wasm\n\n  # An OPA bundle\n  kubectl podauth export opa-bundle -o podauth.tar.gz\n  opa run --server --bundle podauth.tar.gz\n\nSee docs/export.md."
     )]
     Export(ExportArgs),
     /// Print the version and the git commit it was built from
@@ -455,6 +455,8 @@ pub enum ExportTarget {
         #[arg(short = 'o', long, value_name = "FILE")]
         output: PathBuf,
     },
+    /// Gatekeeper ConstraintTemplates (Rego v1), Constraints, the SyncSet and a gator Suite
+    Gatekeeper(GatekeeperExportArgs),
     /// The bare OPA-ABI module (entrypoint 0 podauth/findings), for any OPA-Wasm host
     Wasm {
         /// The file to write
@@ -492,6 +494,65 @@ pub struct KubewardenExportArgs {
     /// protect rejects offending requests; monitor only logs and reports them
     #[arg(long, value_enum, default_value_t = KwPolicyMode::Protect)]
     pub policy_mode: KwPolicyMode,
+}
+
+#[derive(Debug, Args)]
+pub struct GatekeeperExportArgs {
+    /// The directory to write templates/, constraints/, syncset.yaml and the gator suite into [default: the manifests on stdout]
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+
+    /// One ConstraintTemplate per rule category instead of one per rule
+    #[arg(long)]
+    pub group: bool,
+
+    /// What Gatekeeper does with a violation
+    #[arg(long, value_enum, default_value_t = GkEnforcement::Deny)]
+    pub enforcement: GkEnforcement,
+
+    /// Namespaces the Constraints never match (match.excludedNamespaces; comma-separated or repeated; a trailing * matches a prefix)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "NS",
+        default_value = "kube-system"
+    )]
+    pub exclude_namespace: Vec<String>,
+
+    /// Constraint parameter exemptNamespaces: namespaces whose objects are not checked
+    #[arg(long, value_delimiter = ',', value_name = "NS")]
+    pub exempt_namespace: Vec<String>,
+
+    /// Constraint parameter exemptImages: container images whose findings are not reported (a trailing * matches a prefix)
+    #[arg(long, value_delimiter = ',', value_name = "IMAGE")]
+    pub exempt_image: Vec<String>,
+
+    /// Constraint parameter accountId: the AWS account that owns the cluster's IAM roles
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+
+    /// Only these rule ids (comma-separated or repeated)
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub select: Vec<String>,
+
+    /// Leave out these rule ids (comma-separated or repeated)
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub ignore: Vec<String>,
+
+    /// Only rules at or above this severity
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+
+    /// Extra policy directory (custom rules) to export too; repeatable
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GkEnforcement {
+    Deny,
+    Dryrun,
+    Warn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

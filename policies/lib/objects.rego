@@ -24,8 +24,10 @@ context := input.context if {
 	is_array(input.context)
 } else := gatekeeper_inventory if {
 	is_object(data.inventory)
+# podauth:kubewarden-only:begin
 } else := kubewarden_inventory if {
 	is_object(data.kubernetes)
+# podauth:kubewarden-only:end
 } else := []
 
 # data.inventory.cluster[groupVersion][kind][name] and
@@ -44,6 +46,13 @@ gatekeeper_inventory := array.concat(
 	],
 )
 
+# Inventories may hold list items, which carry no apiVersion/kind.
+with_type(obj, gv, kind) := object.union({"apiVersion": gv, "kind": kind}, obj)
+
+# podauth:kubewarden-only:begin
+# Gatekeeper rejects templates that read data outside data.inventory and
+# data.lib, so `export gatekeeper` drops these marked regions.
+
 # data.kubernetes[plural][namespace][name] or data.kubernetes[plural][name].
 kubewarden_inventory := array.concat(
 	[with_plural(obj, plural) |
@@ -59,9 +68,6 @@ kubewarden_inventory := array.concat(
 		is_object(obj)
 	],
 )
-
-# Inventories may hold list items, which carry no apiVersion/kind.
-with_type(obj, gv, kind) := object.union({"apiVersion": gv, "kind": kind}, obj)
 
 with_plural(obj, plural) := object.union({"kind": kind_of_plural[plural]}, obj) if {
 	kind_of_plural[plural]
@@ -80,6 +86,8 @@ kind_of_plural := {
 	"clustersecretstores": "ClusterSecretStore",
 }
 
+# podauth:kubewarden-only:end
+
 default_parameters := {
 	"account_id": "",
 	"prefer": "irsa",
@@ -93,10 +101,30 @@ default_parameters := {
 
 # Gatekeeper and the CLI pass parameters as input.parameters; Kubewarden's opa
 # mode merges the policy settings into the root of data.
-parameters := object.union(default_parameters, input.parameters) if {
+parameters := object.union(default_parameters, snake_case(input.parameters)) if {
 	is_object(input.parameters)
+# podauth:kubewarden-only:begin
 } else := object.union(default_parameters, kubewarden_settings) if {
 	is_object(input.request)
+# podauth:kubewarden-only:end
 } else := default_parameters
 
+# podauth:kubewarden-only:begin
 kubewarden_settings := {k: data[k] | some k, _ in default_parameters; data[k]}
+
+# podauth:kubewarden-only:end
+# Constraint parameters follow Kubernetes' camelCase (`exemptNamespaces`); the
+# snake_case spelling wins when both are given.
+camel_case_names := {
+	"accountId": "account_id",
+	"clusterType": "cluster_type",
+	"exemptNamespaces": "exempt_namespaces",
+	"exemptImages": "exempt_images",
+	"enabledRules": "enabled_rules",
+	"inventoryComplete": "inventory_complete",
+}
+
+snake_case(given) := object.union(
+	{snake: v | some k, v in given; snake := camel_case_names[k]},
+	{k: v | some k, v in given; not camel_case_names[k]},
+)

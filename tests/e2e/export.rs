@@ -6,6 +6,7 @@ use crate::support::*;
 use podauth_cli::live::kinds::KINDS;
 use podauth_cli::manifest;
 use podauth_policies::{Bundle, ExampleKind};
+use podauth_wasm::admission::{self, gatekeeper_inventory};
 use podauth_wasm::burrego::Burrego;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -28,18 +29,7 @@ fn plural(object: &Value) -> Option<&'static str> {
 }
 
 fn admission_request(object: &Value) -> Value {
-    let api = object["apiVersion"].as_str().unwrap_or("v1");
-    let (group, version) = api.rsplit_once('/').unwrap_or(("", api));
-    let gvk = json!({"group": group, "version": version, "kind": object["kind"]});
-    let resource = json!({"group": group, "version": version, "resource": plural(object)});
-    json!({
-        "uid": "705ab4f5-6393-11e8-b7cc-42010a800002",
-        "kind": gvk, "resource": resource, "requestKind": gvk, "requestResource": resource,
-        "name": object["metadata"]["name"], "namespace": object["metadata"]["namespace"],
-        "operation": "CREATE",
-        "userInfo": {"username": "admin", "groups": ["system:authenticated"]},
-        "object": object, "dryRun": false,
-    })
+    admission::admission_request(object, plural(object))
 }
 
 /// Kubewarden's inventories hold only the policy's `contextAwareResources`.
@@ -48,37 +38,12 @@ fn in_context(object: &Value, context: &BTreeSet<String>) -> bool {
 }
 
 fn opa_inventory(objects: &[Value]) -> Value {
-    let mut inv = json!({});
-    for o in objects {
-        let (Some(plural), Some(name)) = (plural(o), o["metadata"]["name"].as_str()) else {
-            continue;
-        };
-        match o["metadata"]["namespace"].as_str() {
-            Some(ns) => inv[plural][ns][name] = o.clone(),
-            None if o["kind"] == "Namespace" || o["kind"] == "ClusterSecretStore" => {
-                inv[plural][name] = o.clone()
-            }
-            None => inv[plural]["default"][name] = o.clone(),
-        }
-    }
-    inv
-}
-
-fn gatekeeper_inventory(objects: &[Value]) -> Value {
-    let mut inv = json!({"cluster": {}, "namespace": {}});
-    for o in objects {
-        let gv = o["apiVersion"].as_str().unwrap_or("v1");
-        let kind = o["kind"].as_str().unwrap_or("");
-        let name = o["metadata"]["name"].as_str().unwrap_or("");
-        match o["metadata"]["namespace"].as_str() {
-            _ if kind == "Namespace" || kind == "ClusterSecretStore" => {
-                inv["cluster"][gv][kind][name] = o.clone()
-            }
-            Some(ns) => inv["namespace"][ns][gv][kind][name] = o.clone(),
-            None => inv["namespace"]["default"][gv][kind][name] = o.clone(),
-        }
-    }
-    inv
+    admission::kubewarden_inventory(objects, |kind| {
+        KINDS
+            .iter()
+            .find(|k| k.kind == kind)
+            .map(|k| k.plural.to_string())
+    })
 }
 
 /// The denial message for one object, or None when it is allowed.

@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod engines;
 mod export;
+mod gatekeeper;
 mod golden;
 mod hostile;
 mod kubectl_plugin;

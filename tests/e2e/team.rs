@@ -352,6 +352,19 @@ deny contains result.finding(ref, "metadata.annotations", sprintf("ServiceAccoun
         );
     }
 
+    // Exported to Gatekeeper: its own template, running under Gatekeeper's input.
+    let export = crate::gatekeeper::export_gatekeeper(&["--policy", policy, "--select", "ACME001"]);
+    let template =
+        crate::gatekeeper::Template::read(&export.path().join("templates/podauthacme001.yaml"));
+    assert_eq!(template.kind, "PodauthACME001");
+    let sa_object = crate::gatekeeper::objects_in(&dir.path().join("k8s/sa.yaml")).remove(0);
+    let review = podauth_wasm::admission::admission_request(&sa_object, Some("serviceaccounts"));
+    let msgs = template.violations(&review, &serde_json::json!({}), &[]);
+    assert_eq!(
+        msgs,
+        ["[ACME001] ServiceAccount \"app\" uses the shared role"]
+    );
+
     let broken = tree(&[(
         "p/X/policy.rego",
         &rule.replace("#   severity: medium\n", ""),

@@ -1,7 +1,10 @@
 //! `kubectl podauth export`: writes the policy library as admission-engine artifacts.
-use crate::cli::{ExportArgs, ExportTarget, KubewardenExportArgs, KwMode, KwPolicyMode};
+use crate::cli::{
+    ExportArgs, ExportTarget, GatekeeperExportArgs, GkEnforcement, KubewardenExportArgs, KwMode,
+    KwPolicyMode,
+};
 use crate::diag::CliError;
-use crate::export::{self, kubewarden};
+use crate::export::{self, gatekeeper, kubewarden};
 use crate::Exit;
 use std::path::Path;
 
@@ -15,6 +18,7 @@ pub fn run(args: &ExportArgs) -> Result<Exit, CliError> {
             write(output, &bytes)?;
             Ok(Exit::Clean)
         }
+        ExportTarget::Gatekeeper(a) => run_gatekeeper(a),
         ExportTarget::Wasm { output } => {
             write(output, podauth_wasm::MODULE)?;
             Ok(Exit::Clean)
@@ -62,6 +66,67 @@ fn run_kubewarden(args: &KubewardenExportArgs) -> Result<Exit, CliError> {
         &args.output.join("policy.yaml"),
         export::to_yaml(&policy).as_bytes(),
     )?;
+    Ok(Exit::Clean)
+}
+
+fn run_gatekeeper(args: &GatekeeperExportArgs) -> Result<Exit, CliError> {
+    let bundle = super::load_bundle(&args.policy)?;
+    let rules = export::select_rules(
+        &bundle,
+        &args.select,
+        &args.ignore,
+        args.min_severity.map(Into::into),
+    )
+    .map_err(|e| {
+        CliError::new(e.to_string()).hint("`kubectl podauth rules` lists every rule id")
+    })?;
+    let mut parameters = serde_json::Map::new();
+    if !args.exempt_namespace.is_empty() {
+        parameters.insert(
+            "exemptNamespaces".into(),
+            args.exempt_namespace.clone().into(),
+        );
+    }
+    if !args.exempt_image.is_empty() {
+        parameters.insert("exemptImages".into(), args.exempt_image.clone().into());
+    }
+    if let Some(id) = &args.account_id {
+        parameters.insert("accountId".into(), id.clone().into());
+    }
+    let options = gatekeeper::Options {
+        group: args.group,
+        enforcement: match args.enforcement {
+            GkEnforcement::Deny => gatekeeper::Enforcement::Deny,
+            GkEnforcement::Dryrun => gatekeeper::Enforcement::Dryrun,
+            GkEnforcement::Warn => gatekeeper::Enforcement::Warn,
+        },
+        excluded_namespaces: args
+            .exclude_namespace
+            .iter()
+            .filter(|ns| !ns.is_empty())
+            .cloned()
+            .collect(),
+        parameters,
+    };
+    let out = gatekeeper::export(&bundle, &rules, &options)
+        .map_err(|e| CliError::new(format!("building the Gatekeeper export: {e:#}")))?;
+    for skipped in &out.skipped {
+        crate::diag::warning(&format!("not exported: {skipped}"));
+    }
+    match &args.output {
+        None => super::emit(|w| w.write_all(out.manifests().as_bytes()))?,
+        Some(dir) => {
+            for (rel, text) in out.files() {
+                let path = dir.join(rel);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        CliError::new(format!("creating {}: {e}", parent.display()))
+                    })?;
+                }
+                write(&path, text.as_bytes())?;
+            }
+        }
+    }
     Ok(Exit::Clean)
 }
 

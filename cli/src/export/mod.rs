@@ -3,6 +3,7 @@
 //!
 //! Everything here is deterministic: the same selection gives byte-identical
 //! files (maps keep insertion order, lists are sorted).
+pub mod gatekeeper;
 pub mod kubewarden;
 pub mod opa_bundle;
 
@@ -244,9 +245,46 @@ fn write_child(v: &Value, indent: usize, out: &mut String) {
             Value::Array(a) => write_seq(a, indent, out),
             _ => unreachable!(),
         }
+    } else if let Some(text) = v.as_str().filter(|t| literal_block(t)) {
+        write_literal(text, indent, out);
     } else {
         out.push(' ');
         out.push_str(&scalar(v));
+        out.push('\n');
+    }
+}
+
+/// Multi-line text (Rego sources) reads best as a literal block. Only text a
+/// block reproduces exactly qualifies: printable characters and tabs, and a
+/// first line that does not start with a space (which would need an
+/// indentation indicator).
+fn literal_block(text: &str) -> bool {
+    text.contains('\n')
+        && !text.starts_with([' ', '\n'])
+        && text
+            .chars()
+            .all(|c| c == '\n' || c == '\t' || !(c.is_control() || c == '\u{feff}'))
+}
+
+fn write_literal(text: &str, indent: usize, out: &mut String) {
+    let body = text.trim_end_matches('\n');
+    let chomp = match text.len() - body.len() {
+        0 => "|-",
+        1 => "|",
+        _ => "|+",
+    };
+    out.push(' ');
+    out.push_str(chomp);
+    out.push('\n');
+    let pad = " ".repeat(indent);
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    for _ in 1..text.len() - body.len() {
         out.push('\n');
     }
 }
@@ -276,6 +314,26 @@ mod tests {
         );
         assert_eq!(back["1weird key"].as_bool(), Some(true));
         assert!(back["list"][2].as_vec().unwrap().is_empty());
+    }
+
+    #[test]
+    fn multi_line_text_round_trips_as_literal_blocks() {
+        let texts = [
+            "package p\n\nallow if {\n\tinput.x == \"a: b\"\n}\n",
+            "no trailing newline\n\tindented",
+            "two trailing\n\n",
+            "  leading spaces\nstay quoted",
+            "carriage\r\nreturn",
+        ];
+        let v = json!({"texts": texts, "one": {"rego": texts[0]}});
+        let text = to_yaml(&v);
+        assert!(text.contains("rego: |\n"), "{text}");
+        assert!(text.contains("- |-\n"), "{text}");
+        let docs = yaml_rust2::YamlLoader::load_from_str(&text).unwrap();
+        for (i, t) in texts.iter().enumerate() {
+            assert_eq!(docs[0]["texts"][i].as_str(), Some(*t), "{text}");
+        }
+        assert_eq!(docs[0]["one"]["rego"].as_str(), Some(texts[0]));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! on disk), runs each evaluation under a wall-clock deadline and a memory cap,
 //! and turns traps, aborts and limit hits into errors.
 
+pub mod admission;
 pub mod burrego;
 mod postlink;
 

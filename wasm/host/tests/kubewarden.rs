@@ -6,60 +6,20 @@
 //! engine's for the same input and data.
 mod common;
 
+use podauth_wasm::admission::{self, gatekeeper_inventory};
 use podauth_wasm::burrego::Burrego;
 use serde_json::{json, Value};
 
 fn admission_request(object: &Value) -> Value {
-    let api = object["apiVersion"].as_str().unwrap_or("v1");
-    let (group, version) = api.rsplit_once('/').unwrap_or(("", api));
-    let kind = object["kind"].as_str().unwrap_or("");
-    let gvk = json!({"group": group, "version": version, "kind": kind});
-    let resource = json!({"group": group, "version": version, "resource": format!("{}s", kind.to_lowercase())});
-    json!({
-        "uid": "705ab4f5-6393-11e8-b7cc-42010a800002",
-        "kind": gvk, "resource": resource, "requestKind": gvk, "requestResource": resource,
-        "name": object["metadata"]["name"], "namespace": object["metadata"]["namespace"],
-        "operation": "CREATE",
-        "userInfo": {"username": "admin", "groups": ["system:authenticated"]},
-        "object": object, "dryRun": false,
-    })
+    admission::admission_request(object, Some(&plural(object["kind"].as_str().unwrap_or(""))))
 }
 
 fn plural(kind: &str) -> String {
     format!("{}s", kind.to_lowercase())
 }
 
-/// `data.kubernetes.<plural>.<ns>.<name>` (Kubewarden's opa inventory).
 fn kubewarden_inventory(objects: &[Value]) -> Value {
-    let mut inv = json!({});
-    for o in objects {
-        let ns = o["metadata"]["namespace"].as_str().unwrap_or("default");
-        let name = o["metadata"]["name"].as_str().unwrap_or("");
-        let kind = o["kind"].as_str().unwrap_or("");
-        if kind == "Namespace" {
-            inv[plural(kind)][name] = o.clone();
-        } else {
-            inv[plural(kind)][ns][name] = o.clone();
-        }
-    }
-    inv
-}
-
-/// `data.inventory.namespace.<ns>.<gv>.<kind>.<name>` (Gatekeeper's).
-fn gatekeeper_inventory(objects: &[Value]) -> Value {
-    let mut inv = json!({"cluster": {}, "namespace": {}});
-    for o in objects {
-        let gv = o["apiVersion"].as_str().unwrap_or("v1");
-        let kind = o["kind"].as_str().unwrap_or("");
-        let name = o["metadata"]["name"].as_str().unwrap_or("");
-        if kind == "Namespace" {
-            inv["cluster"][gv][kind][name] = o.clone();
-        } else {
-            let ns = o["metadata"]["namespace"].as_str().unwrap_or("default");
-            inv["namespace"][ns][gv][kind][name] = o.clone();
-        }
-    }
-    inv
+    admission::kubewarden_inventory(objects, |k| Some(plural(k)))
 }
 
 fn native(rule: &str, data: &Value, input: &Value) -> Value {
