@@ -506,3 +506,65 @@ async fn opa_bundle_loads_in_the_opa_wasm_crate_and_matches_native() {
     }
     assert!(compared >= bundle.rules.len() && with_findings >= bundle.rules.len() - 1);
 }
+
+/// The bundle's `/policy.wasm`, loaded by `@open-policy-agent/opa-wasm` (the
+/// npm SDK) through `loadPolicy`, gives the native engine's findings for every
+/// rule example.
+#[test]
+fn opa_bundle_loads_in_the_npm_opa_wasm_host_and_matches_native() {
+    let node = root().join("wasm/host/tests/node");
+    assert!(
+        node.join("node_modules/@open-policy-agent/opa-wasm")
+            .is_dir(),
+        "the npm host is not installed: run `npm ci --prefix wasm/host/tests/node`"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("podauth.tar.gz");
+    let run = podauth(&["export", "opa-bundle", "-o", archive.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let wasm = read_bundle(&archive)
+        .into_iter()
+        .find(|(n, _)| n == "policy.wasm")
+        .expect("policy.wasm in the bundle")
+        .1;
+    let module = tmp.path().join("policy.wasm");
+    std::fs::write(&module, wasm).unwrap();
+
+    let bundle = Bundle::embedded();
+    let ids: Vec<&str> = bundle.rules.iter().map(|r| r.meta.id.as_str()).collect();
+    let native = podauth_policies::Evaluator::new(&bundle, &ids).unwrap();
+    let (mut jobs, mut wanted) = (Vec::new(), Vec::new());
+    for rule in &bundle.rules {
+        for example in &rule.examples {
+            let mut input =
+                podauth_policies::InputDocument::new(json!({"account_id": "111122223333"}));
+            for object in objects_of(&example.text) {
+                input.push_object(&object, true).unwrap();
+            }
+            let doc: Value = serde_json::from_str(&input.to_json().unwrap()).unwrap();
+            jobs.push(json!({"entrypoint": podauth_wasm::FINDINGS, "input": doc, "data": null}));
+            wanted.push((example.path.clone(), native.evaluate(&input).unwrap()));
+        }
+    }
+    let jobs_file = tmp.path().join("jobs.json");
+    std::fs::write(&jobs_file, serde_json::to_vec(&jobs).unwrap()).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(node.join("evaluate.mjs"))
+        .arg(&module)
+        .arg(&jobs_file)
+        .output()
+        .expect("node runs (Node.js 20 is required)");
+    assert!(
+        out.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("node prints JSON");
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), wanted.len());
+    for ((path, want), got) in wanted.iter().zip(results) {
+        let got = podauth_policies::Evaluation::from_document(&got[0]["result"]).unwrap();
+        assert_eq!(got.findings, want.findings, "{path}");
+        assert_eq!(got.workloads, want.workloads, "{path}");
+    }
+}
