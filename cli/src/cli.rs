@@ -118,6 +118,10 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
+    /// Lookup context only (e.g. the rest of the repository): ServiceAccounts, Namespaces, ConfigMaps, Secrets and the other kinds rules look up are read from PATH but never checked; repeatable
+    #[arg(long, value_name = "PATH", requires = "filenames")]
+    pub context_from: Vec<String>,
+
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = Format::Table)]
     pub output: Format,

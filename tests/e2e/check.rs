@@ -206,3 +206,42 @@ fn colour_follows_flag_and_no_color() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
 }
+
+/// `--context-from` supplies lookup objects without checking them: the
+/// ConfigMap classifies the Deployment's credentials but its own finding
+/// (PA102) is not reported, a broken context file is only a warning, and an
+/// object given with both -f and --context-from is checked once.
+#[test]
+fn context_from_supplies_lookups_without_checking_them() {
+    let bad = std::fs::read_to_string(root().join("policies/rules/PA102/bad.yaml")).unwrap();
+    let (configmap, deployment) = bad.split_once("---\n").unwrap();
+    let dir = tree(&[
+        ("repo/configmap.yaml", configmap),
+        ("repo/app/deploy.yaml", deployment),
+        ("repo/broken.yaml", "kind: ConfigMap\nmetadata: {name: [\n"),
+    ]);
+    let repo = dir.path().join("repo");
+    let deploy = repo.join("app/deploy.yaml");
+    let (repo, deploy) = (repo.to_str().unwrap(), deploy.to_str().unwrap());
+    let methods = |run: &Run| run.json()["workloads"][0]["methods"].clone();
+
+    let alone = podauth(&["check", "-f", deploy, "-o", "json"]);
+    assert_eq!(alone.code, 0, "{}", alone.stderr);
+    assert_eq!(methods(&alone), serde_json::json!(["none"]));
+
+    let with = podauth(&["check", "-f", deploy, "--context-from", repo, "-o", "json"]);
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    assert_eq!(methods(&with), serde_json::json!(["static-credentials"]));
+    assert!(with.rules().is_empty(), "context objects are not checked");
+    assert_eq!(with.json()["summary"]["objectsRead"], 1);
+    assert!(
+        with.stderr.contains("--context-from:") && with.stderr.contains("broken.yaml"),
+        "{}",
+        with.stderr
+    );
+    assert!(!with.stderr.contains("FAKEsecret"), "{}", with.stderr);
+
+    let both = podauth(&["check", "-f", repo, "--context-from", repo, "-o", "json"]);
+    assert_eq!(both.code, 2, "broken.yaml is an input error when checked");
+    assert_eq!(both.rules(), vec!["PA102", "PA102"]);
+}

@@ -62,11 +62,13 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
     } else {
         let loaded =
             evaluate::load_files(&args.filenames, args.max_file_size, &bundle, &mut timings);
+        let context = context_from(args, &bundle, &mut timings);
         (
             vec![Batch {
                 loaded,
                 cluster: None,
                 inventory_complete: false,
+                context,
             }],
             Vec::new(),
             Default::default(),
@@ -120,6 +122,28 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
         diag::timings(&text);
     }
     Ok(exit_code(&report, settings.fail_on))
+}
+
+/// The `--context-from` objects. Their problems are warnings: the context is
+/// not what the run checks, and a broken file elsewhere in the repository must
+/// not fail the check of the file at hand.
+fn context_from(
+    args: &CheckArgs,
+    bundle: &podauth_policies::Bundle,
+    timings: &mut crate::timings::Timings,
+) -> Vec<Manifest> {
+    if args.context_from.is_empty() {
+        return Vec::new();
+    }
+    let loaded = evaluate::load_context(&args.context_from, args.max_file_size, bundle, timings);
+    let redactor = crate::redact::Redactor::from_objects(loaded.manifests.iter().map(|m| &m.value));
+    for e in &loaded.errors {
+        diag::warning(&format!(
+            "--context-from: {} (not used as context)",
+            redactor.scrub(&e.to_string())
+        ));
+    }
+    loaded.manifests
 }
 
 /// Flags win over `.podauth.yaml` defaults, which win over built-in defaults.

@@ -41,6 +41,8 @@ pub struct Batch {
     pub cluster: Option<String>,
     /// Every object of the listed kinds is present (live mode, nothing forbidden).
     pub inventory_complete: bool,
+    /// Objects only looked up, never reviewed (`--context-from`).
+    pub context: Vec<manifest::Manifest>,
 }
 
 pub struct Evaluated {
@@ -57,14 +59,38 @@ pub fn load_files(
     bundle: &Bundle,
     timings: &mut Timings,
 ) -> Loaded {
-    let sources: Vec<Source> = filenames.iter().map(|f| Source::parse(f)).collect();
+    let kinds = bundle.supported_kinds();
+    load_kinds(filenames, max_file_mib, &|k| kinds.contains(k), timings)
+}
+
+/// Reads `--context-from` sources, keeping only the kinds rules look up:
+/// everything the bundle reads but workloads (DaemonSets stay: PA403 looks
+/// for the Pod Identity Agent). Documents of other kinds are skipped unread.
+pub fn load_context(
+    paths: &[String],
+    max_file_mib: u64,
+    bundle: &Bundle,
+    timings: &mut Timings,
+) -> Loaded {
+    let kinds = bundle.supported_kinds();
+    let looked_up = |k: &str| {
+        kinds.contains(k) && (k == "DaemonSet" || !crate::export::WORKLOAD_KINDS.contains(&k))
+    };
+    load_kinds(paths, max_file_mib, &looked_up, timings)
+}
+
+fn load_kinds(
+    paths: &[String],
+    max_file_mib: u64,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+    timings: &mut Timings,
+) -> Loaded {
+    let sources: Vec<Source> = paths.iter().map(|f| Source::parse(f)).collect();
     let limits = Limits {
         max_file_bytes: max_file_mib.saturating_mul(1024 * 1024),
         ..Limits::default()
     };
-    let kinds = bundle.supported_kinds();
-    let is_supported = |k: &str| kinds.contains(k);
-    manifest::load_timed(&sources, &limits, &is_supported, timings)
+    manifest::load_timed(&sources, &limits, keep, timings)
 }
 
 /// Identity used to de-duplicate lookup context: group, kind, namespace, name.
@@ -101,6 +127,12 @@ pub fn evaluate(
             doc.push_object(&m.value, first)
                 .map_err(|e| CliError::new(format!("{e:#}")))?;
         }
+        for m in &batch.context {
+            if seen.insert(identity(&m.value)) {
+                doc.push_context(&m.value)
+                    .map_err(|e| CliError::new(format!("{e:#}")))?;
+            }
+        }
         Ok(doc)
     })?;
     let evaluation = timings
@@ -109,7 +141,13 @@ pub fn evaluate(
             CliError::new(format!("{e:#}")).hint("this is a bug in a policy; please report it")
         })?;
 
-    let redactor = Redactor::from_objects(loaded.manifests.iter().map(|m| &m.value));
+    let redactor = Redactor::from_objects(
+        loaded
+            .manifests
+            .iter()
+            .chain(&batch.context)
+            .map(|m| &m.value),
+    );
     let source_of = |index: usize, path: &str| {
         if batch.cluster.is_some() {
             return None;

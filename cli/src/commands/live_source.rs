@@ -113,6 +113,7 @@ pub fn read_clusters(args: &ClusterArgs, bundle: &Bundle) -> Result<LiveBatches,
             },
             cluster: Some(cluster.context),
             inventory_complete: cluster.inventory_complete,
+            context: Vec::new(),
         });
     }
     Ok(out)

@@ -130,6 +130,7 @@ fn read_input(args: &MigrateArgs, bundle: &Bundle) -> Result<(Batch, Vec<InputEr
                 loaded,
                 cluster: None,
                 inventory_complete: false,
+                context: Vec::new(),
             },
             Vec::new(),
         ));
