@@ -1,5 +1,7 @@
 //! `cargo xtask bench [--dir DIR] [--sizes 1000,10000,100000] [--binary PATH] [--wasm]`: offline
 //! `check` at several corpus sizes, with the CLI's own `--timings` figures.
+//! (`cargo xtask bench --live [--pods N]`: live check against the local API
+//! server, in `bench_live.rs`.)
 //!
 //! Generates seeded corpora (seed 1, as `cargo xtask corpus`) under DIR (default
 //! a directory in the system temp dir, kept for reuse), runs the release binary
@@ -35,6 +37,9 @@ impl Run {
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    if args.iter().any(|a| a == "--live") {
+        return crate::bench_live::run(root, args);
+    }
     let value = |flag: &str| {
         args.iter()
             .position(|a| a == flag)
@@ -53,20 +58,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         })
         .collect::<Result<_>>()?;
 
-    let release = root.join("target/release/kubectl-podauth");
-    let debug = root.join("target/debug/kubectl-podauth");
-    let (binary, profile) = if let Some(path) = value("--binary") {
-        (PathBuf::from(path), "given with --binary")
-    } else if release.exists() {
-        (release, "release")
-    } else if debug.exists() {
-        (
-            debug,
-            "debug (no release build found: run `cargo build --release -p kubectl-podauth`)",
-        )
-    } else {
-        bail!("no kubectl-podauth binary: run `cargo build --release -p kubectl-podauth`");
-    };
+    let (binary, profile) = select_binary(root, value("--binary"))?;
     println!("binary: {} [{profile}]", binary.display());
     println!("machine: {} logical cores", cores());
     println!("corpora: {}", dir.display());
@@ -96,6 +88,25 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The CLI binary to measure: `--binary`, else the release build when it
+/// exists, else the debug one; with a note saying which.
+pub(crate) fn select_binary(root: &Path, given: Option<String>) -> Result<(PathBuf, &'static str)> {
+    let release = root.join("target/release/kubectl-podauth");
+    let debug = root.join("target/debug/kubectl-podauth");
+    Ok(if let Some(path) = given {
+        (PathBuf::from(path), "given with --binary")
+    } else if release.exists() {
+        (release, "release")
+    } else if debug.exists() {
+        (
+            debug,
+            "debug (no release build found: run `cargo build --release -p kubectl-podauth`)",
+        )
+    } else {
+        bail!("no kubectl-podauth binary: run `cargo build --release -p kubectl-podauth`");
+    })
 }
 
 /// Generates the corpus unless a previous run left one of this size.
@@ -143,7 +154,7 @@ fn run_check(binary: &Path, corpus: &Path, objects: usize) -> Result<Run> {
 }
 
 /// Reads `  parse   675.7 ms` and `  peak RSS   128.0 MiB` lines.
-fn parse_timings(stderr: &str) -> (Vec<(String, f64)>, Option<f64>) {
+pub(crate) fn parse_timings(stderr: &str) -> (Vec<(String, f64)>, Option<f64>) {
     let mut phases = Vec::new();
     let mut rss = None;
     for line in stderr.lines() {
@@ -210,6 +221,6 @@ fn print_table(runs: &[Run]) {
     }
 }
 
-fn cores() -> usize {
+pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }

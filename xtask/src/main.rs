@@ -7,9 +7,12 @@
 //! - `corpus --objects N --out DIR [--seed S]`: a seeded benchmark estate.
 //! - `bench [--dir DIR] [--sizes 1000,10000,100000] [--binary PATH] [--wasm]`: offline check at
 //!   each size with `--timings`, printed as a table (figures only, no asserts).
+//! - `bench --live [--pods N] [--runs R] [--binary PATH] [--apiserver PATH]`: live check
+//!   against the local API server harness serving N generated pods (default 10000).
 //! - `dist [--binary PATH] [--out DIR] [--manifest FILE] [--manifest-only]`: release archive for
 //!   this platform and the krew manifest with its sha256.
 mod bench;
+mod bench_live;
 mod corpus;
 mod dist;
 mod docs;
@@ -27,7 +30,7 @@ fn main() -> Result<()> {
         Some("dist") => dist::run(&root, &args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
-        _ => bail!("usage: cargo xtask <docs [--check] | ci | corpus --objects N --out DIR | dist [--binary PATH] [--out DIR] [--manifest FILE]>"),
+        _ => bail!("usage: cargo xtask <docs [--check] | ci | corpus --objects N --out DIR | bench [--live] | dist [--binary PATH] [--out DIR] [--manifest FILE]>"),
     }
 }
 

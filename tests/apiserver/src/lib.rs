@@ -6,8 +6,10 @@
 //! list endpoints with `limit`/`continue` paging and equality-based
 //! `labelSelector`, single-object GETs, and `Status` bodies for 401, 403, 404,
 //! 405 and 410. Objects come from fixtures stored as real API JSON (one object
-//! or one `List` per `*.json` file) plus generated pods; only the groups the
-//! fixtures use (and the built-in `v1`, `apps/v1`, `batch/v1`) are discovered.
+//! or one `List` per `*.json` file) plus generated pods (uniform ones for
+//! paging tests, or a varied [`estate`] for the live benchmark); only the
+//! groups the fixtures use (and the built-in `v1`, `apps/v1`, `batch/v1`) are
+//! discovered.
 //!
 //! A [`Scenario`] adds per-resource RBAC denials and faults (stall, garbage,
 //! 429 with `Retry-After`, 500, a connection reset mid-list, an expired
@@ -20,6 +22,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod catalog;
+pub mod estate;
 mod server;
 pub mod tls;
 
@@ -47,6 +50,9 @@ pub struct Scenario {
     pub objects: Vec<Value>,
     /// Generated pods (`pod-00000`...) in namespace `paging`, for paging tests.
     pub generate_pods: usize,
+    /// A generated estate of this many varied pods with their Namespaces,
+    /// ServiceAccounts, ConfigMaps and Secrets ([`estate`]), for the live benchmark.
+    pub estate_pods: usize,
     /// Extra group versions served although no fixture uses them ("external-secrets.io/v1").
     pub serve: Vec<String>,
     /// Accepted bearer tokens; empty means [`TOKEN`].
@@ -187,6 +193,7 @@ impl Scenario {
         for i in 0..self.generate_pods {
             out.push(generated_pod(i));
         }
+        out.extend(estate::estate(self.estate_pods));
         Ok(out)
     }
 }
@@ -358,6 +365,7 @@ pub fn write_kubeconfig(path: &Path, contexts: &[ContextSpec]) -> Result<()> {
 pub struct ApiServer {
     pub addr: SocketAddr,
     pub pki: Pki,
+    objects: usize,
     requests: Arc<Mutex<Vec<Recorded>>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -372,6 +380,7 @@ impl ApiServer {
     /// Starts on `127.0.0.1:<port>`.
     pub fn start_on(scenario: Scenario, port: u16) -> Result<ApiServer> {
         let objects = scenario.load_objects()?;
+        let object_count = objects.len();
         let pki = Pki::generate()?;
         let tls = Arc::new(pki.server_config()?);
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -402,6 +411,7 @@ impl ApiServer {
         Ok(ApiServer {
             addr,
             pki,
+            objects: object_count,
             requests,
             shutdown: Some(tx),
             thread: Some(thread),
@@ -436,6 +446,16 @@ impl ApiServer {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().expect("request log").clone()
+    }
+
+    /// Every request received since the last call (or the start), emptying the log.
+    pub fn take_requests(&self) -> Vec<Recorded> {
+        std::mem::take(&mut *self.requests.lock().expect("request log"))
+    }
+
+    /// How many objects the server serves.
+    pub fn object_count(&self) -> usize {
+        self.objects
     }
 }
 
