@@ -469,16 +469,9 @@ pub enum ExportTarget {
     },
 }
 
+/// Which rules an export carries.
 #[derive(Debug, Args)]
-pub struct KubewardenExportArgs {
-    /// The directory to write policy.wasm and policy.yaml into (created if missing)
-    #[arg(short = 'o', long, value_name = "DIR")]
-    pub output: PathBuf,
-
-    /// Kubewarden's Rego execution mode
-    #[arg(long, value_enum, default_value_t = KwMode::Opa)]
-    pub mode: KwMode,
-
+pub struct ExportSelection {
     /// Only these rule ids (comma-separated or repeated)
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub select: Vec<String>,
@@ -490,6 +483,20 @@ pub struct KubewardenExportArgs {
     /// Only rules at or above this severity
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub min_severity: Option<SeverityArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct KubewardenExportArgs {
+    /// The directory to write policy.wasm and policy.yaml into (created if missing)
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// Kubewarden's Rego execution mode
+    #[arg(long, value_enum, default_value_t = KwMode::Opa)]
+    pub mode: KwMode,
+
+    #[command(flatten)]
+    pub rules: ExportSelection,
 
     /// Where the policy server fetches the module (registry://, https:// or file://) [default: file://<DIR>/policy.wasm]
     #[arg(long, value_name = "URL")]
@@ -535,17 +542,8 @@ pub struct GatekeeperExportArgs {
     #[arg(long, value_name = "ID")]
     pub account_id: Option<String>,
 
-    /// Only these rule ids (comma-separated or repeated)
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub select: Vec<String>,
-
-    /// Leave out these rule ids (comma-separated or repeated)
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
-    pub ignore: Vec<String>,
-
-    /// Only rules at or above this severity
-    #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub min_severity: Option<SeverityArg>,
+    #[command(flatten)]
+    pub rules: ExportSelection,
 
     /// Extra policy directory (custom rules) to export too; repeatable
     #[arg(long = "policy", value_name = "DIR")]

@@ -480,31 +480,37 @@ async fn opa_bundle_loads_in_the_opa_wasm_crate_and_matches_native() {
         );
     }
     let policy = runtime.without_data(&mut store).await.unwrap();
-    let ids: Vec<&str> = bundle.rules.iter().map(|r| r.meta.id.as_str()).collect();
-    let native = podauth_policies::Evaluator::new(&bundle, &ids).unwrap();
     let mut compared = 0;
     let mut with_findings = 0;
-    for rule in &bundle.rules {
-        for example in &rule.examples {
-            let mut input =
-                podauth_policies::InputDocument::new(json!({"account_id": "111122223333"}));
-            for object in objects_of(&example.text) {
-                input.push_object(&object, true).unwrap();
-            }
-            let doc: Value = serde_json::from_str(&input.to_json().unwrap()).unwrap();
-            let got: Value = policy
-                .evaluate(&mut store, podauth_wasm::FINDINGS, &doc)
-                .await
-                .unwrap();
-            let got = podauth_policies::Evaluation::from_document(&got[0]["result"]).unwrap();
-            let want = native.evaluate(&input).unwrap();
-            assert_eq!(got.findings, want.findings, "{}", example.path);
-            assert_eq!(got.workloads, want.workloads, "{}", example.path);
-            compared += 1;
-            with_findings += usize::from(!want.findings.is_empty());
-        }
+    for (path, doc, want) in example_documents(&bundle) {
+        let got: Value = policy
+            .evaluate(&mut store, podauth_wasm::FINDINGS, &doc)
+            .await
+            .unwrap();
+        let got = podauth_policies::Evaluation::from_document(&got[0]["result"]).unwrap();
+        assert_eq!(got.findings, want.findings, "{path}");
+        assert_eq!(got.workloads, want.workloads, "{path}");
+        compared += 1;
+        with_findings += usize::from(!want.findings.is_empty());
     }
     assert!(compared >= bundle.rules.len() && with_findings >= bundle.rules.len() - 1);
+}
+
+/// Every rule example as the CLI's input document, with the native engine's
+/// evaluation of it (PA308's account id set).
+fn example_documents(bundle: &Bundle) -> Vec<(String, Value, podauth_policies::Evaluation)> {
+    let ids: Vec<&str> = bundle.rules.iter().map(|r| r.meta.id.as_str()).collect();
+    let native = podauth_policies::Evaluator::new(bundle, &ids).unwrap();
+    let mut out = Vec::new();
+    for example in bundle.rules.iter().flat_map(|r| &r.examples) {
+        let mut input = podauth_policies::InputDocument::new(json!({"account_id": "111122223333"}));
+        for object in objects_of(&example.text) {
+            input.push_object(&object, true).unwrap();
+        }
+        let doc: Value = serde_json::from_str(&input.to_json().unwrap()).unwrap();
+        out.push((example.path.clone(), doc, native.evaluate(&input).unwrap()));
+    }
+    out
 }
 
 /// The bundle's `/policy.wasm`, loaded by `@open-policy-agent/opa-wasm` (the
@@ -512,12 +518,6 @@ async fn opa_bundle_loads_in_the_opa_wasm_crate_and_matches_native() {
 /// rule example.
 #[test]
 fn opa_bundle_loads_in_the_npm_opa_wasm_host_and_matches_native() {
-    let node = root().join("wasm/host/tests/node");
-    assert!(
-        node.join("node_modules/@open-policy-agent/opa-wasm")
-            .is_dir(),
-        "the npm host is not installed: run `npm ci --prefix wasm/host/tests/node`"
-    );
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("podauth.tar.gz");
     let run = podauth(&["export", "opa-bundle", "-o", archive.to_str().unwrap()]);
@@ -527,42 +527,17 @@ fn opa_bundle_loads_in_the_npm_opa_wasm_host_and_matches_native() {
         .find(|(n, _)| n == "policy.wasm")
         .expect("policy.wasm in the bundle")
         .1;
-    let module = tmp.path().join("policy.wasm");
-    std::fs::write(&module, wasm).unwrap();
-
-    let bundle = Bundle::embedded();
-    let ids: Vec<&str> = bundle.rules.iter().map(|r| r.meta.id.as_str()).collect();
-    let native = podauth_policies::Evaluator::new(&bundle, &ids).unwrap();
-    let (mut jobs, mut wanted) = (Vec::new(), Vec::new());
-    for rule in &bundle.rules {
-        for example in &rule.examples {
-            let mut input =
-                podauth_policies::InputDocument::new(json!({"account_id": "111122223333"}));
-            for object in objects_of(&example.text) {
-                input.push_object(&object, true).unwrap();
-            }
-            let doc: Value = serde_json::from_str(&input.to_json().unwrap()).unwrap();
-            jobs.push(json!({"entrypoint": podauth_wasm::FINDINGS, "input": doc, "data": null}));
-            wanted.push((example.path.clone(), native.evaluate(&input).unwrap()));
-        }
-    }
-    let jobs_file = tmp.path().join("jobs.json");
-    std::fs::write(&jobs_file, serde_json::to_vec(&jobs).unwrap()).unwrap();
-    let out = std::process::Command::new("node")
-        .arg(node.join("evaluate.mjs"))
-        .arg(&module)
-        .arg(&jobs_file)
-        .output()
-        .expect("node runs (Node.js 20 is required)");
-    assert!(
-        out.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("node prints JSON");
+    let examples = example_documents(&Bundle::embedded());
+    let jobs: Vec<Value> = examples
+        .iter()
+        .map(
+            |(_, doc, _)| json!({"entrypoint": podauth_wasm::FINDINGS, "input": doc, "data": null}),
+        )
+        .collect();
+    let report = podauth_wasm::npm_host::evaluate("bundle", &wasm, &jobs)
+        .unwrap_or_else(|e| panic!("{e:#}"));
     let results = report["results"].as_array().unwrap();
-    assert_eq!(results.len(), wanted.len());
-    for ((path, want), got) in wanted.iter().zip(results) {
+    for ((path, _, want), got) in examples.iter().zip(results) {
         let got = podauth_policies::Evaluation::from_document(&got[0]["result"]).unwrap();
         assert_eq!(got.findings, want.findings, "{path}");
         assert_eq!(got.workloads, want.workloads, "{path}");

@@ -1,7 +1,7 @@
 //! `kubectl podauth export`: writes the policy library as admission-engine artifacts.
 use crate::cli::{
-    ExportArgs, ExportTarget, GatekeeperExportArgs, GkEnforcement, KubewardenExportArgs, KwMode,
-    KwPolicyMode,
+    ExportArgs, ExportSelection, ExportTarget, GatekeeperExportArgs, GkEnforcement,
+    KubewardenExportArgs, KwMode, KwPolicyMode,
 };
 use crate::diag::CliError;
 use crate::export::{self, gatekeeper, kubewarden};
@@ -28,15 +28,7 @@ pub fn run(args: &ExportArgs) -> Result<Exit, CliError> {
 
 fn run_kubewarden(args: &KubewardenExportArgs) -> Result<Exit, CliError> {
     let bundle = super::load_bundle(&[])?;
-    let rules = export::select_rules(
-        &bundle,
-        &args.select,
-        &args.ignore,
-        args.min_severity.map(Into::into),
-    )
-    .map_err(|e| {
-        CliError::new(e.to_string()).hint("`kubectl podauth rules` lists every rule id")
-    })?;
+    let rules = selected(&bundle, &args.rules)?;
     let mode = match args.mode {
         KwMode::Opa => kubewarden::Mode::Opa,
         KwMode::Gatekeeper => kubewarden::Mode::Gatekeeper,
@@ -71,15 +63,7 @@ fn run_kubewarden(args: &KubewardenExportArgs) -> Result<Exit, CliError> {
 
 fn run_gatekeeper(args: &GatekeeperExportArgs) -> Result<Exit, CliError> {
     let bundle = super::load_bundle(&args.policy)?;
-    let rules = export::select_rules(
-        &bundle,
-        &args.select,
-        &args.ignore,
-        args.min_severity.map(Into::into),
-    )
-    .map_err(|e| {
-        CliError::new(e.to_string()).hint("`kubectl podauth rules` lists every rule id")
-    })?;
+    let rules = selected(&bundle, &args.rules)?;
     let mut parameters = serde_json::Map::new();
     if !args.exempt_namespace.is_empty() {
         parameters.insert(
@@ -128,6 +112,19 @@ fn run_gatekeeper(args: &GatekeeperExportArgs) -> Result<Exit, CliError> {
         }
     }
     Ok(Exit::Clean)
+}
+
+fn selected<'b>(
+    bundle: &'b podauth_policies::Bundle,
+    selection: &ExportSelection,
+) -> Result<Vec<&'b podauth_policies::RuleMeta>, CliError> {
+    export::select_rules(
+        bundle,
+        &selection.select,
+        &selection.ignore,
+        selection.min_severity.map(Into::into),
+    )
+    .map_err(|e| CliError::new(e.to_string()).hint("`kubectl podauth rules` lists every rule id"))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {

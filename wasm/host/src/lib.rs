@@ -10,6 +10,7 @@
 
 pub mod admission;
 pub mod burrego;
+pub mod npm_host;
 mod postlink;
 
 use anyhow::{anyhow, Context, Result};

@@ -5,7 +5,6 @@
 mod common;
 
 use serde_json::{json, Value};
-use std::process::Command;
 
 /// (entrypoint, input, data, expected result set) for the examples, plus a
 /// Gatekeeper-shaped request.
@@ -106,42 +105,14 @@ async fn opa_wasm_crate_legacy_path() {
     }
 }
 
-fn node_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node")
-}
-
 fn run_node(label: &str, wasm: &[u8]) -> Value {
-    let dir = node_dir();
-    assert!(
-        dir.join("node_modules/@open-policy-agent/opa-wasm")
-            .is_dir(),
-        "the npm host is not installed: run `npm ci --prefix wasm/host/tests/node`"
-    );
-    let tmp =
-        std::env::temp_dir().join(format!("podauth-wasm-node-{}-{label}", std::process::id()));
-    std::fs::create_dir_all(&tmp).unwrap();
-    let module = tmp.join("policy.wasm");
-    std::fs::write(&module, wasm).unwrap();
     let jobs = jobs();
     let spec: Vec<Value> = jobs
         .iter()
         .map(|(e, input, data, _)| json!({"entrypoint": e, "input": input, "data": data}))
         .collect();
-    let jobs_file = tmp.join("jobs.json");
-    std::fs::write(&jobs_file, serde_json::to_vec(&spec).unwrap()).unwrap();
-    let out = Command::new("node")
-        .arg(dir.join("evaluate.mjs"))
-        .arg(&module)
-        .arg(&jobs_file)
-        .output()
-        .expect("node runs (Node.js 20 is required)");
-    let _ = std::fs::remove_dir_all(&tmp);
-    assert!(
-        out.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("node prints JSON");
+    let report =
+        podauth_wasm::npm_host::evaluate(label, wasm, &spec).unwrap_or_else(|e| panic!("{e:#}"));
     let results = report["results"].as_array().unwrap();
     assert_eq!(results.len(), jobs.len());
     for ((entrypoint, _, _, want), got) in jobs.iter().zip(results) {
