@@ -192,7 +192,7 @@ ini_pair(line) := [lower(trim_space(substring(l, 0, i))), trim_space(substring(l
 profile_name(section) := regex.replace(section, `^profile[ \t]+`, "")
 
 # The first word of a setting's value (drops a trailing inline comment).
-first_word(v) := regex.split(`[ \t]+`, trim_space(v))[0]
+first_word(v) := words[0] if words := regex.split(`[ \t]+`, trim_space(v))
 
 # --- Node agents ---------------------------------------------------------------
 

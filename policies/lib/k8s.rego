@@ -180,8 +180,10 @@ daemon_sets[key(namespace(ds), name(ds))] := ds if {
 }
 
 # The API group of an apiVersion ("" for the core group).
-group(api_version) := split(api_version, "/")[0] if contains(api_version, "/")
-else := ""
+group(api_version) := parts[0] if {
+	contains(api_version, "/")
+	parts := split(api_version, "/")
+} else := ""
 
 # --- Pod Identity associations, however they are declared ---
 
@@ -237,7 +239,8 @@ irsa_annotation := "eks.amazonaws.com/role-arn"
 
 # Role ARN of a ServiceAccount object's IRSA annotation.
 irsa_role(sa) := k8s_annotation if {
-	k8s_annotation := annotations(sa.metadata)[irsa_annotation]
+	annos := annotations(sa.metadata)
+	k8s_annotation := annos[irsa_annotation]
 	is_string(k8s_annotation)
 	k8s_annotation != ""
 }

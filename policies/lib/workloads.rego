@@ -89,7 +89,8 @@ signal_names := [
 ]
 
 kube2iam(pod) if {
-	v := k8s.annotations(pod.metadata)[kube2iam_annotation]
+	annos := k8s.annotations(pod.metadata)
+	v := annos[kube2iam_annotation]
 	is_string(v)
 	trim_space(v) != ""
 }
@@ -642,7 +643,8 @@ source_has_key(ns, src, _, true) if not context_object(ns, src)
 # The values one key of a Secret or ConfigMap has: {field, value}.
 raw_values(obj, key) := [x |
 	some field in ["stringData", "data", "binaryData"]
-	v := obj[field][key]
+	values := obj[field]
+	v := values[key]
 	is_string(v)
 	x := {"field": field, "value": v}
 ]

@@ -110,10 +110,12 @@ sdk_signals(pod) := array.concat(
 # public.ecr.aws/eks/aws-load-balancer-controller:v2.8.1 -> .../aws-load-balancer-controller.
 repository(image) := without_tag if {
 	is_string(image)
-	no_digest := split(image, "@")[0]
+	at_parts := split(image, "@")
+	no_digest := at_parts[0]
 	parts := split(no_digest, "/")
 	last := parts[count(parts) - 1]
-	name := split(last, ":")[0]
+	colon_parts := split(last, ":")
+	name := colon_parts[0]
 	without_tag := concat("/", array.concat(array.slice(parts, 0, count(parts) - 1), [name]))
 }
 
