@@ -68,7 +68,7 @@ csi_driver := "secrets-store.csi.k8s.io"
 # apiVersion so that one class replicated under both v1 and v1alpha1 (possible
 # in a Gatekeeper inventory) yields equal values instead of a key conflict.
 secret_provider_classes[k8s.key(k8s.namespace(spc), k8s.name(spc))] := object.remove(spc, ["apiVersion"]) if {
-	some spc in objects.context
+	some spc in data.podauth.lib.objects.context
 	spc.kind == "SecretProviderClass"
 	is_string(spc.apiVersion)
 	k8s.group(spc.apiVersion) == spc_group
@@ -90,7 +90,7 @@ uses_pod_identity(spc) if spc.spec.parameters.usePodIdentity == true
 # SecretProviderClass present in the context (volumes naming an unknown class
 # are skipped: its provider cannot be known).
 aws_csi_volumes := [v |
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some i, vol in object.get(pod.spec, "volumes", [])
 	is_object(vol)
 	vol.csi.driver == csi_driver

@@ -55,7 +55,7 @@ import data.podauth.lib.objects
 # file analysis only runs for mounts that can hold AWS files.
 
 # One entry per pod-bearing reviewed object, sorted by ref.
-workloads := [classify(k8s.pods[ref]) | some ref in sort([r | some r, _ in k8s.pods])]
+workloads := [classify(data.podauth.lib.k8s.pods[ref]) | some ref in sort([r | some r, _ in data.podauth.lib.k8s.pods])]
 
 classify(pod) := {
 	"ref": pod.ref,
@@ -79,7 +79,7 @@ classify(pod) := {
 facts(pod) := ((sigs | sa_facts) | {"sa-irsa-only" | sa_facts == {"sa-irsa"}}) | others if {
 	sigs := {s | some s in signal_names; signal[[pod.ref, s]]}
 	k := sa_key(pod)
-	sa_facts := {"sa-irsa" | k8s.irsa_keys[k]} | {"sa-pi" | k8s.pod_identity_keys[k]}
+	sa_facts := {"sa-irsa" | data.podauth.lib.k8s.irsa_keys[k]} | {"sa-pi" | data.podauth.lib.k8s.pod_identity_keys[k]}
 	others := (({"kube2iam" | kube2iam(pod)} | {"csi" | ascp_refs[pod.ref]}) | {"fargate" | fargate(pod)}) | {"windows" | windows(pod)}
 }
 
@@ -123,7 +123,7 @@ node_role_use(f) if {
 
 node_role_reachable if eks
 
-node_role_reachable if object.get(objects.parameters, "ec2_nodes", true) == true
+node_role_reachable if object.get(data.podauth.lib.objects.parameters, "ec2_nodes", true) == true
 
 # The SDK default chain, in order; the first step whose fact holds is effective.
 chain := [
@@ -167,9 +167,9 @@ else := null
 
 # --- Recommendation ------------------------------------------------------------
 
-eks := objects.parameters.cluster_type != "non-eks"
+eks := data.podauth.lib.objects.parameters.cluster_type != "non-eks"
 
-preference := "iac" if objects.parameters.prefer == "pod-identity"
+preference := "iac" if data.podauth.lib.objects.parameters.prefer == "pod-identity"
 else := "gitops"
 
 # The per-pod answers: [fargate, windows, cross_account, external_static_secrets].
@@ -191,8 +191,8 @@ all_true(xs) := count([x | some x in xs; x == true]) == count(xs)
 # The guide's answer for each combination, computed once per evaluation.
 recommendations[[on_fargate, on_windows, xacct, ext]] := decision.recommend({
 	"eks": eks,
-	"ec2_nodes": object.get(objects.parameters, "ec2_nodes", true),
-	"per_pod": object.get(objects.parameters, "per_pod", eks),
+	"ec2_nodes": object.get(data.podauth.lib.objects.parameters, "ec2_nodes", true),
+	"per_pod": object.get(data.podauth.lib.objects.parameters, "per_pod", eks),
 	"preference": preference,
 	"cross_account": xacct,
 	"external_static_secrets": ext,
@@ -213,7 +213,7 @@ csi_driver := "secrets-store.csi.k8s.io"
 
 # Reviewed pods with a Secrets Store CSI volume.
 ascp_refs contains pod.ref if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some v in object.get(pod.spec, "volumes", [])
 	is_object(v)
 	v.csi.driver == csi_driver
@@ -221,7 +221,7 @@ ascp_refs contains pod.ref if {
 
 # Fargate: the whole cluster (cluster_type eks-fargate), the label the Fargate
 # scheduler sets, or a required compute-type=fargate node label.
-fargate(_) if objects.parameters.cluster_type == "eks-fargate"
+fargate(_) if data.podauth.lib.objects.parameters.cluster_type == "eks-fargate"
 
 fargate(pod) if is_string(k8s.labels(pod.metadata)["eks.amazonaws.com/fargate-profile"])
 
@@ -236,13 +236,13 @@ windows(pod) if identity.requires_node_label(pod.spec, "beta.kubernetes.io/os", 
 
 # Literal AWS credentials in env values.
 signal contains [e.ref, "hardcoded"] if {
-	some e in k8s.env_vars
-	aws.static_key_env_names[e.name]
+	some e in data.podauth.lib.k8s.env_vars
+	data.podauth.lib.aws.static_key_env_names[e.name]
 	aws.literal_credential(e.value)
 }
 
 signal contains [e.ref, "hardcoded"] if {
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	is_string(e.value)
 	count(e.value) >= 20
 	some p in ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"]
@@ -254,7 +254,7 @@ static_key_names := {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
 
 # Static keys from a Secret or ConfigMap key reference.
 signal contains [e.ref, delivery_signal("env", e.container.pod.namespace, src)] if {
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	static_key_names[e.name]
 	src := key_ref_source(e.entry)
 }
@@ -268,7 +268,7 @@ key_ref_source(entry) := {"kind": "Secret", "name": entry.valueFrom.secretKeyRef
 # Static keys from envFrom: a Secret or ConfigMap in the context (or the
 # Secret an ExternalSecret in the context declares) holds them.
 signal contains [c.ref, delivery_signal("env", c.pod.namespace, src)] if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	some ef in object.get(c.container, "envFrom", [])
 	is_object(ef)
 	src := env_from_source(ef)
@@ -293,7 +293,7 @@ delivery_signal(stage, ns, src) := concat("-", [stage, "eso"]) if {
 # The effective environment (envFrom, then env; later wins) of each container
 # that can have AWS_* variables: one with envFrom or an AWS_* env entry.
 container_env[[c.ref, c.path]] := env_for(c) if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	aws_env_candidate(c.container)
 }
 
@@ -359,7 +359,7 @@ imds_disabled(env) if lower(trim_space(env.AWS_EC2_METADATA_DISABLED.value)) == 
 
 # Credentials and config files mounted from Secrets and ConfigMaps.
 signal contains [c.ref, s] if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	count(object.get(c.container, "volumeMounts", [])) > 0
 	env := env_of(c)
 	some m in mounts(c)
@@ -371,7 +371,7 @@ signal contains [c.ref, s] if {
 
 # An ASCP (Secrets Store CSI) mount that holds the SDK's credentials file.
 signal contains [c.ref, "file-ascp"] if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	ascp_refs[c.ref]
 	some m in mounts(c)
 	m.source.kind == "CSI"
@@ -470,19 +470,19 @@ may_hold_aws_files(_, _, m) if {
 # [kind, namespace, name] of every Secret and ConfigMap a reviewed pod declares
 # as a volume (directly or projected).
 mounted_objects contains ["Secret", pod.namespace, vol.secret.secretName] if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some vol in object.get(pod.spec, "volumes", [])
 	is_string(vol.secret.secretName)
 }
 
 mounted_objects contains ["ConfigMap", pod.namespace, vol.configMap.name] if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some vol in object.get(pod.spec, "volumes", [])
 	is_string(vol.configMap.name)
 }
 
 mounted_objects contains ["Secret", pod.namespace, p.secret.name] if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some vol in object.get(pod.spec, "volumes", [])
 	is_array(vol.projected.sources)
 	some p in vol.projected.sources
@@ -490,7 +490,7 @@ mounted_objects contains ["Secret", pod.namespace, p.secret.name] if {
 }
 
 mounted_objects contains ["ConfigMap", pod.namespace, p.configMap.name] if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some vol in object.get(pod.spec, "volumes", [])
 	is_array(vol.projected.sources)
 	some p in vol.projected.sources
@@ -618,9 +618,9 @@ file_path(m, file) := m.mount_path if {
 
 base_name(p) := parts[count(parts) - 1] if parts := split(p, "/")
 
-context_object(ns, src) := k8s.secrets[k8s.key(ns, src.name)] if {
+context_object(ns, src) := data.podauth.lib.k8s.secrets[k8s.key(ns, src.name)] if {
 	src.kind == "Secret"
-} else := k8s.config_maps[k8s.key(ns, src.name)] if {
+} else := data.podauth.lib.k8s.config_maps[k8s.key(ns, src.name)] if {
 	src.kind == "ConfigMap"
 }
 
@@ -725,7 +725,7 @@ role_signal(settings, section) := "file-irsa" if {
 # --- External Secrets Operator ownership ---------------------------------------------
 
 external_secrets := [es |
-	some es in objects.context
+	some es in data.podauth.lib.objects.context
 	es.kind == "ExternalSecret"
 	is_string(es.apiVersion)
 	k8s.group(es.apiVersion) == "external-secrets.io"
@@ -762,7 +762,7 @@ eso_secret_keys contains [t[0], t[1], k] if {
 eso_owned(ns, name) if eso_targets[k8s.key(ns, name)]
 
 eso_owned(ns, name) if {
-	s := k8s.secrets[k8s.key(ns, name)]
+	s := data.podauth.lib.k8s.secrets[k8s.key(ns, name)]
 	is_array(s.metadata.ownerReferences)
 	some o in s.metadata.ownerReferences
 	o.kind == "ExternalSecret"

@@ -43,7 +43,7 @@ min_seconds := 600
 max_seconds := 86400
 
 deny contains result.finding(ref, k8s.path(["metadata", "annotations", annotation]), msg) if {
-	some ref, sa in objects.review
+	some ref, sa in data.podauth.lib.objects.review
 	sa.kind == "ServiceAccount"
 	annos := k8s.annotations(sa.metadata)
 	value := annos[annotation]
@@ -52,7 +52,7 @@ deny contains result.finding(ref, k8s.path(["metadata", "annotations", annotatio
 }
 
 deny contains result.finding(pod.ref, k8s.child(pod.metadata_path, ["annotations", annotation]), msg) if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	annos := k8s.annotations(pod.metadata)
 	value := annos[annotation]
 	problem := problem_with(value)

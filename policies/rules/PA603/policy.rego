@@ -45,9 +45,9 @@ removed_versions := {
 checked_kinds := {"ExternalSecret", "ClusterExternalSecret", "SecretStore", "ClusterSecretStore"}
 
 deny contains result.finding(ref, "apiVersion", msg) if {
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	checked_kinds[obj.kind]
-	secrets.is_eso(obj, secrets.eso_kinds)
+	secrets.is_eso(obj, data.podauth.lib.secrets.eso_kinds)
 	v := secrets.version(obj.apiVersion)
 	removed := removed_versions[v]
 	removed[obj.kind]
