@@ -54,8 +54,35 @@ import data.podauth.lib.objects
 # not free, so per-object work is gated by cheap inline tests, and the detailed
 # file analysis only runs for mounts that can hold AWS files.
 
-# One entry per pod-bearing reviewed object, sorted by ref.
-workloads := [classify(data.podauth.lib.k8s.pods[ref]) | some ref in sort([r | some r, _ in data.podauth.lib.k8s.pods])]
+# One entry per pod-bearing reviewed object, sorted by ref. Equals
+# classify(pod) for each pod; the classification depends only on the pod's
+# facts, so it is computed once per distinct fact set, not once per pod.
+workloads := [object.union({"ref": ref, "serviceAccount": pod.service_account}, c) |
+	some ref in sort([r | some r, _ in data.podauth.lib.k8s.pods])
+	pod := data.podauth.lib.k8s.pods[ref]
+	c := classification[pod_fact_keys[ref]]
+]
+
+# The sorted facts of each pod, by ref.
+pod_fact_keys[ref] := sort(facts(pod)) if some ref, pod in data.podauth.lib.k8s.pods
+
+fact_keys := {k | some k in pod_fact_keys}
+
+# classify(pod) without ref and serviceAccount, by sorted fact list.
+classification[k] := {
+	"methods": ms,
+	"effective": eff,
+	"rank": rank_of(eff),
+	"recommended": rec.method,
+	"reason": rec.reason,
+} if {
+	some k in fact_keys
+	f := {x | some x in k}
+	found := {m | some m, evidence in method_evidence; count(evidence & f) > 0}
+	ms := methods_of(found, f)
+	eff := effective_of(f | {"node-role" | "node-role" in ms})
+	rec := recommendations[answer_key(ms, f)]
+}
 
 classify(pod) := {
 	"ref": pod.ref,
