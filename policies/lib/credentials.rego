@@ -113,7 +113,7 @@ entries(obj) := [e |
 	e := {
 		"key": k,
 		"field": field,
-		"path": k8s.path([field, k]),
+		"path": entry_path(field, k),
 		"text": text,
 		"class": entry_class(k, v, text),
 	}
@@ -128,7 +128,19 @@ review_entries[ref] := entries(obj) if {
 
 entry_kinds := {"ConfigMap", "Secret"}
 
+# k8s.path([field, k]) for a data field and key, without its per-segment calls.
+entry_path(field, k) := concat(".", [field, k]) if {
+	k != ""
+	trim(k, data.podauth.lib.k8s.plain_segment_chars) == ""
+} else := concat("", [field, sprintf("[%q]", [k])])
+
+# The first branch is the common case (a plain ConfigMap value), tested inline.
 plain_text(kind, field, v) := v if {
+	field == "data"
+	kind == "ConfigMap"
+	is_string(v)
+	not startswith(v, redacted_prefix)
+} else := v if {
 	field == "stringData"
 	is_string(v)
 } else := null if {
@@ -146,7 +158,17 @@ plain_text(kind, field, v) := v if {
 	is_string(v)
 } else := null
 
-entry_class(k, v, text) := redacted_class(v) if {
+# The first branch decides most values inline: without "=" a value cannot be a
+# credentials or config file, without "A" it holds no access key id, and only
+# keys named like a secret access key make a literal one.
+entry_class(k, v, text) := "other" if {
+	is_string(v)
+	not startswith(v, redacted_prefix)
+	is_string(text)
+	not contains(text, "=")
+	not contains(text, "A")
+	not secret_key_names[replace(replace(lower(k), "-", ""), "_", "")]
+} else := redacted_class(v) if {
 	redacted(v)
 } else := value_class(k, text) if {
 	is_string(text)
@@ -192,7 +214,7 @@ ini_pair(line) := [lower(trim_space(substring(l, 0, i))), trim_space(substring(l
 profile_name(section) := regex.replace(section, `^profile[ \t]+`, "")
 
 # The first word of a setting's value (drops a trailing inline comment).
-first_word(v) := regex.split(`[ \t]+`, trim_space(v))[0]
+first_word(v) := words[0] if words := regex.split(`[ \t]+`, trim_space(v))
 
 # --- Node agents ---------------------------------------------------------------
 

@@ -36,17 +36,17 @@ agent_uri(v) if {
 # True when at least one object of namespace kube-system is in the context, so
 # the absence of the agent DaemonSet there means something.
 kube_system_in_scope if {
-	some obj in objects.context
+	some obj in data.podauth.lib.objects.context
 	obj.metadata.namespace == "kube-system"
 }
 
 # The agent DaemonSet is in the context, or the cluster definition in the
 # context installs it: an eksctl ClusterConfig with the eks-pod-identity-agent
 # addon or with Auto Mode (the agent is built in), an ACK or Crossplane Addon.
-agent_present if k8s.daemon_sets[agent_daemon_set_key]
+agent_present if data.podauth.lib.k8s.daemon_sets[agent_daemon_set_key]
 
 agent_present if {
-	some obj in objects.context
+	some obj in data.podauth.lib.objects.context
 	agent_declared_by(obj)
 }
 
@@ -77,7 +77,7 @@ agent_declared_by(obj) if {
 
 # Env entries that point the SDK's container credential provider at the agent.
 agent_env_vars := [e |
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	e.name == "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 	agent_uri(e.value)
 ]
@@ -102,7 +102,7 @@ service_account_path(pod) := sprintf("%s.serviceAccountName", [pod.spec_path]) i
 # that uses EKS Pod Identity: its ServiceAccount has an association, or a
 # container sets AWS_CONTAINER_CREDENTIALS_FULL_URI to the agent address.
 pod_identity_pods[ref] := use if {
-	some ref, pod in k8s.pods
+	some ref, pod in data.podauth.lib.k8s.pods
 	use := pod_identity_use(pod)
 }
 

@@ -32,7 +32,7 @@ container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
 # pods[ref] is the pod (template) of the reviewed object at position ref.
 pods[ref] := pod if {
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	prefix := pod_template_path[obj.kind]
 	spec := object.get(obj, array.concat(prefix, ["spec"]), null)
 	is_object(spec)
@@ -135,8 +135,10 @@ segment(i, seg) := sprintf("[%d]", [seg]) if {
 plain_segment(seg) if {
 	is_string(seg)
 	seg != ""
-	trim(seg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == ""
+	trim(seg, plain_segment_chars) == ""
 }
+
+plain_segment_chars := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
 # Appends segments to an already rendered path.
 child(base, segs) := path(segs) if {
@@ -146,28 +148,28 @@ child(base, segs) := path(segs) if {
 # --- Lookup indexes over the context (unique by identity, so keys never clash) ---
 
 service_accounts[key(namespace(sa), name(sa))] := sa if {
-	some sa in objects.context
+	some sa in data.podauth.lib.objects.context
 	sa.kind == "ServiceAccount"
 }
 
 namespaces[name(ns)] := ns if {
-	some ns in objects.context
+	some ns in data.podauth.lib.objects.context
 	ns.kind == "Namespace"
 }
 
 secrets[key(namespace(s), name(s))] := s if {
-	some s in objects.context
+	some s in data.podauth.lib.objects.context
 	s.kind == "Secret"
 }
 
 config_maps[key(namespace(cm), name(cm))] := cm if {
-	some cm in objects.context
+	some cm in data.podauth.lib.objects.context
 	cm.kind == "ConfigMap"
 }
 
 # Namespaces for which at least one ServiceAccount is in the context.
 namespaces_with_service_accounts contains namespace(sa) if {
-	some sa in objects.context
+	some sa in data.podauth.lib.objects.context
 	sa.kind == "ServiceAccount"
 }
 
@@ -175,13 +177,15 @@ namespaces_with_service_accounts contains namespace(sa) if {
 pod_service_account(pod) := service_accounts[key(pod.namespace, pod.service_account)]
 
 daemon_sets[key(namespace(ds), name(ds))] := ds if {
-	some ds in objects.context
+	some ds in data.podauth.lib.objects.context
 	ds.kind == "DaemonSet"
 }
 
 # The API group of an apiVersion ("" for the core group).
-group(api_version) := split(api_version, "/")[0] if contains(api_version, "/")
-else := ""
+group(api_version) := parts[0] if {
+	contains(api_version, "/")
+	parts := split(api_version, "/")
+} else := ""
 
 # --- Pod Identity associations, however they are declared ---
 
@@ -219,7 +223,7 @@ association_entries(obj) := [{
 } else := []
 
 pod_identity_associations := [a |
-	some obj in objects.context
+	some obj in data.podauth.lib.objects.context
 	some a in association_entries(obj)
 ]
 
@@ -237,14 +241,15 @@ irsa_annotation := "eks.amazonaws.com/role-arn"
 
 # Role ARN of a ServiceAccount object's IRSA annotation.
 irsa_role(sa) := k8s_annotation if {
-	k8s_annotation := annotations(sa.metadata)[irsa_annotation]
+	annos := annotations(sa.metadata)
+	k8s_annotation := annos[irsa_annotation]
 	is_string(k8s_annotation)
 	k8s_annotation != ""
 }
 
 # eksctl ClusterConfig iam.serviceAccounts[] declare IRSA service accounts too.
 eksctl_irsa_keys contains key(object.get(sa.metadata, "namespace", "default"), sa.metadata.name) if {
-	some obj in objects.context
+	some obj in data.podauth.lib.objects.context
 	obj.kind == "ClusterConfig"
 	some sa in obj.iam.serviceAccounts
 }

@@ -67,7 +67,7 @@ base_role_arn_flag := "--base-role-arn="
 
 # kube2iam's --base-role-arn, read from its DaemonSet in the context.
 discovered_base_role_arns := sort([substring(a, count(base_role_arn_flag), -1) |
-	some ds in objects.context
+	some ds in data.podauth.lib.objects.context
 	ds.kind == "DaemonSet"
 	some c in object.get(ds, ["spec", "template", "spec", "containers"], [])
 	is_string(c.image)
@@ -170,8 +170,8 @@ else := "Windows" if on_windows(pod)
 
 # decision[ref] = {"migrate": bool, "to", "reason"} for every workload.
 decision[w.ref] := d if {
-	some w in workloads.workloads
-	pod := k8s.pods[w.ref]
+	some w in data.podauth.workloads.workloads
+	pod := data.podauth.lib.k8s.pods[w.ref]
 	d := decide(w, pod, target(w.recommended, pod))
 }
 
@@ -194,9 +194,9 @@ decide(w, pod, t) := {"migrate": false, "to": "", "reason": sprintf("a controlle
 # --- Migrations --------------------------------------------------------------------------
 
 migrations[w.ref] := m if {
-	some w in workloads.workloads
+	some w in data.podauth.workloads.workloads
 	decision[w.ref].migrate
-	pod := k8s.pods[w.ref]
+	pod := data.podauth.lib.k8s.pods[w.ref]
 	m := migration(w, pod, decision[w.ref].to)
 }
 
@@ -669,15 +669,15 @@ associations := sort({{
 })
 
 skipped := [s |
-	some w in workloads.workloads
+	some w in data.podauth.workloads.workloads
 	d := decision[w.ref]
 	not d.migrate
-	obj := k8s.pods[w.ref].object
+	obj := data.podauth.lib.k8s.pods[w.ref].object
 	s := {
 		"ref": w.ref,
 		"apiVersion": obj.apiVersion,
 		"kind": obj.kind,
-		"namespace": k8s.pods[w.ref].namespace,
+		"namespace": data.podauth.lib.k8s.pods[w.ref].namespace,
 		"name": k8s.name(obj),
 		"from": w.effective,
 		"recommended": w.recommended,
@@ -697,4 +697,4 @@ plan := {
 
 # `kubectl podauth recommend`: the Decision Guide's answer for the answers in
 # parameters.answers (podauth.lib.decision).
-recommendation := decision.recommend(object.get(objects.parameters, "answers", {}))
+recommendation := decision.recommend(object.get(data.podauth.lib.objects.parameters, "answers", {}))

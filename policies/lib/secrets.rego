@@ -28,8 +28,10 @@ is_eso(obj, kinds) if {
 }
 
 # The version part of an apiVersion ("v1beta1" for external-secrets.io/v1beta1).
-version(api_version) := split(api_version, "/")[1] if contains(api_version, "/")
-else := api_version
+version(api_version) := parts[1] if {
+	contains(api_version, "/")
+	parts := split(api_version, "/")
+} else := api_version
 
 # --- Go durations (time.ParseDuration) ---
 
@@ -66,7 +68,7 @@ csi_driver := "secrets-store.csi.k8s.io"
 # apiVersion so that one class replicated under both v1 and v1alpha1 (possible
 # in a Gatekeeper inventory) yields equal values instead of a key conflict.
 secret_provider_classes[k8s.key(k8s.namespace(spc), k8s.name(spc))] := object.remove(spc, ["apiVersion"]) if {
-	some spc in objects.context
+	some spc in data.podauth.lib.objects.context
 	spc.kind == "SecretProviderClass"
 	is_string(spc.apiVersion)
 	k8s.group(spc.apiVersion) == spc_group
@@ -88,7 +90,7 @@ uses_pod_identity(spc) if spc.spec.parameters.usePodIdentity == true
 # SecretProviderClass present in the context (volumes naming an unknown class
 # are skipped: its provider cannot be known).
 aws_csi_volumes := [v |
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some i, vol in object.get(pod.spec, "volumes", [])
 	is_object(vol)
 	vol.csi.driver == csi_driver
@@ -150,14 +152,15 @@ else := count(pairs)
 # digest: "docker.io/jtblin/kube2iam:0.11.2" -> "jtblin/kube2iam".
 image_repository(image) := strip_registry(strip_tag(strip_digest(image)))
 
-strip_digest(image) := split(image, "@")[0]
+strip_digest(image) := parts[0] if parts := split(image, "@")
 
 # A tag is a ":" after the last "/" (a ":" before it is a registry port).
 strip_tag(image) := trim_suffix(image, concat("", [":", tag])) if {
 	parts := split(image, "/")
 	last := parts[count(parts) - 1]
 	contains(last, ":")
-	tag := split(last, ":")[1]
+	tag_parts := split(last, ":")
+	tag := tag_parts[1]
 } else := image
 
 # The first path segment is a registry host when it has a "." or ":" or is

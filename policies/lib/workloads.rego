@@ -54,8 +54,35 @@ import data.podauth.lib.objects
 # not free, so per-object work is gated by cheap inline tests, and the detailed
 # file analysis only runs for mounts that can hold AWS files.
 
-# One entry per pod-bearing reviewed object, sorted by ref.
-workloads := [classify(k8s.pods[ref]) | some ref in sort([r | some r, _ in k8s.pods])]
+# One entry per pod-bearing reviewed object, sorted by ref. Equals
+# classify(pod) for each pod; the classification depends only on the pod's
+# facts, so it is computed once per distinct fact set, not once per pod.
+workloads := [object.union({"ref": ref, "serviceAccount": pod.service_account}, c) |
+	some ref in sort([r | some r, _ in data.podauth.lib.k8s.pods])
+	pod := data.podauth.lib.k8s.pods[ref]
+	c := classification[pod_fact_keys[ref]]
+]
+
+# The sorted facts of each pod, by ref.
+pod_fact_keys[ref] := sort(facts(pod)) if some ref, pod in data.podauth.lib.k8s.pods
+
+fact_keys := {k | some k in pod_fact_keys}
+
+# classify(pod) without ref and serviceAccount, by sorted fact list.
+classification[k] := {
+	"methods": ms,
+	"effective": eff,
+	"rank": rank_of(eff),
+	"recommended": rec.method,
+	"reason": rec.reason,
+} if {
+	some k in fact_keys
+	f := {x | some x in k}
+	found := {m | some m, evidence in method_evidence; count(evidence & f) > 0}
+	ms := methods_of(found, f)
+	eff := effective_of(f | {"node-role" | "node-role" in ms})
+	rec := recommendations[answer_key(ms, f)]
+}
 
 classify(pod) := {
 	"ref": pod.ref,
@@ -79,7 +106,7 @@ classify(pod) := {
 facts(pod) := ((sigs | sa_facts) | {"sa-irsa-only" | sa_facts == {"sa-irsa"}}) | others if {
 	sigs := {s | some s in signal_names; signal[[pod.ref, s]]}
 	k := sa_key(pod)
-	sa_facts := {"sa-irsa" | k8s.irsa_keys[k]} | {"sa-pi" | k8s.pod_identity_keys[k]}
+	sa_facts := {"sa-irsa" | data.podauth.lib.k8s.irsa_keys[k]} | {"sa-pi" | data.podauth.lib.k8s.pod_identity_keys[k]}
 	others := (({"kube2iam" | kube2iam(pod)} | {"csi" | ascp_refs[pod.ref]}) | {"fargate" | fargate(pod)}) | {"windows" | windows(pod)}
 }
 
@@ -89,7 +116,8 @@ signal_names := [
 ]
 
 kube2iam(pod) if {
-	v := k8s.annotations(pod.metadata)[kube2iam_annotation]
+	annos := k8s.annotations(pod.metadata)
+	v := annos[kube2iam_annotation]
 	is_string(v)
 	trim_space(v) != ""
 }
@@ -122,7 +150,7 @@ node_role_use(f) if {
 
 node_role_reachable if eks
 
-node_role_reachable if object.get(objects.parameters, "ec2_nodes", true) == true
+node_role_reachable if object.get(data.podauth.lib.objects.parameters, "ec2_nodes", true) == true
 
 # The SDK default chain, in order; the first step whose fact holds is effective.
 chain := [
@@ -166,9 +194,9 @@ else := null
 
 # --- Recommendation ------------------------------------------------------------
 
-eks := objects.parameters.cluster_type != "non-eks"
+eks := data.podauth.lib.objects.parameters.cluster_type != "non-eks"
 
-preference := "iac" if objects.parameters.prefer == "pod-identity"
+preference := "iac" if data.podauth.lib.objects.parameters.prefer == "pod-identity"
 else := "gitops"
 
 # The per-pod answers: [fargate, windows, cross_account, external_static_secrets].
@@ -190,8 +218,8 @@ all_true(xs) := count([x | some x in xs; x == true]) == count(xs)
 # The guide's answer for each combination, computed once per evaluation.
 recommendations[[on_fargate, on_windows, xacct, ext]] := decision.recommend({
 	"eks": eks,
-	"ec2_nodes": object.get(objects.parameters, "ec2_nodes", true),
-	"per_pod": object.get(objects.parameters, "per_pod", eks),
+	"ec2_nodes": object.get(data.podauth.lib.objects.parameters, "ec2_nodes", true),
+	"per_pod": object.get(data.podauth.lib.objects.parameters, "per_pod", eks),
 	"preference": preference,
 	"cross_account": xacct,
 	"external_static_secrets": ext,
@@ -212,7 +240,7 @@ csi_driver := "secrets-store.csi.k8s.io"
 
 # Reviewed pods with a Secrets Store CSI volume.
 ascp_refs contains pod.ref if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some v in object.get(pod.spec, "volumes", [])
 	is_object(v)
 	v.csi.driver == csi_driver
@@ -220,7 +248,7 @@ ascp_refs contains pod.ref if {
 
 # Fargate: the whole cluster (cluster_type eks-fargate), the label the Fargate
 # scheduler sets, or a required compute-type=fargate node label.
-fargate(_) if objects.parameters.cluster_type == "eks-fargate"
+fargate(_) if data.podauth.lib.objects.parameters.cluster_type == "eks-fargate"
 
 fargate(pod) if is_string(k8s.labels(pod.metadata)["eks.amazonaws.com/fargate-profile"])
 
@@ -235,13 +263,13 @@ windows(pod) if identity.requires_node_label(pod.spec, "beta.kubernetes.io/os", 
 
 # Literal AWS credentials in env values.
 signal contains [e.ref, "hardcoded"] if {
-	some e in k8s.env_vars
-	aws.static_key_env_names[e.name]
+	some e in data.podauth.lib.k8s.env_vars
+	data.podauth.lib.aws.static_key_env_names[e.name]
 	aws.literal_credential(e.value)
 }
 
 signal contains [e.ref, "hardcoded"] if {
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	is_string(e.value)
 	count(e.value) >= 20
 	some p in ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"]
@@ -253,7 +281,7 @@ static_key_names := {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
 
 # Static keys from a Secret or ConfigMap key reference.
 signal contains [e.ref, delivery_signal("env", e.container.pod.namespace, src)] if {
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	static_key_names[e.name]
 	src := key_ref_source(e.entry)
 }
@@ -267,7 +295,7 @@ key_ref_source(entry) := {"kind": "Secret", "name": entry.valueFrom.secretKeyRef
 # Static keys from envFrom: a Secret or ConfigMap in the context (or the
 # Secret an ExternalSecret in the context declares) holds them.
 signal contains [c.ref, delivery_signal("env", c.pod.namespace, src)] if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	some ef in object.get(c.container, "envFrom", [])
 	is_object(ef)
 	src := env_from_source(ef)
@@ -292,7 +320,7 @@ delivery_signal(stage, ns, src) := concat("-", [stage, "eso"]) if {
 # The effective environment (envFrom, then env; later wins) of each container
 # that can have AWS_* variables: one with envFrom or an AWS_* env entry.
 container_env[[c.ref, c.path]] := env_for(c) if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	aws_env_candidate(c.container)
 }
 
@@ -358,7 +386,7 @@ imds_disabled(env) if lower(trim_space(env.AWS_EC2_METADATA_DISABLED.value)) == 
 
 # Credentials and config files mounted from Secrets and ConfigMaps.
 signal contains [c.ref, s] if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	count(object.get(c.container, "volumeMounts", [])) > 0
 	env := env_of(c)
 	some m in mounts(c)
@@ -370,7 +398,7 @@ signal contains [c.ref, s] if {
 
 # An ASCP (Secrets Store CSI) mount that holds the SDK's credentials file.
 signal contains [c.ref, "file-ascp"] if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	ascp_refs[c.ref]
 	some m in mounts(c)
 	m.source.kind == "CSI"
@@ -469,19 +497,19 @@ may_hold_aws_files(_, _, m) if {
 # [kind, namespace, name] of every Secret and ConfigMap a reviewed pod declares
 # as a volume (directly or projected).
 mounted_objects contains ["Secret", pod.namespace, vol.secret.secretName] if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some vol in object.get(pod.spec, "volumes", [])
 	is_string(vol.secret.secretName)
 }
 
 mounted_objects contains ["ConfigMap", pod.namespace, vol.configMap.name] if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some vol in object.get(pod.spec, "volumes", [])
 	is_string(vol.configMap.name)
 }
 
 mounted_objects contains ["Secret", pod.namespace, p.secret.name] if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some vol in object.get(pod.spec, "volumes", [])
 	is_array(vol.projected.sources)
 	some p in vol.projected.sources
@@ -489,7 +517,7 @@ mounted_objects contains ["Secret", pod.namespace, p.secret.name] if {
 }
 
 mounted_objects contains ["ConfigMap", pod.namespace, p.configMap.name] if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some vol in object.get(pod.spec, "volumes", [])
 	is_array(vol.projected.sources)
 	some p in vol.projected.sources
@@ -617,9 +645,9 @@ file_path(m, file) := m.mount_path if {
 
 base_name(p) := parts[count(parts) - 1] if parts := split(p, "/")
 
-context_object(ns, src) := k8s.secrets[k8s.key(ns, src.name)] if {
+context_object(ns, src) := data.podauth.lib.k8s.secrets[k8s.key(ns, src.name)] if {
 	src.kind == "Secret"
-} else := k8s.config_maps[k8s.key(ns, src.name)] if {
+} else := data.podauth.lib.k8s.config_maps[k8s.key(ns, src.name)] if {
 	src.kind == "ConfigMap"
 }
 
@@ -642,7 +670,8 @@ source_has_key(ns, src, _, true) if not context_object(ns, src)
 # The values one key of a Secret or ConfigMap has: {field, value}.
 raw_values(obj, key) := [x |
 	some field in ["stringData", "data", "binaryData"]
-	v := obj[field][key]
+	values := obj[field]
+	v := values[key]
 	is_string(v)
 	x := {"field": field, "value": v}
 ]
@@ -723,7 +752,7 @@ role_signal(settings, section) := "file-irsa" if {
 # --- External Secrets Operator ownership ---------------------------------------------
 
 external_secrets := [es |
-	some es in objects.context
+	some es in data.podauth.lib.objects.context
 	es.kind == "ExternalSecret"
 	is_string(es.apiVersion)
 	k8s.group(es.apiVersion) == "external-secrets.io"
@@ -760,7 +789,7 @@ eso_secret_keys contains [t[0], t[1], k] if {
 eso_owned(ns, name) if eso_targets[k8s.key(ns, name)]
 
 eso_owned(ns, name) if {
-	s := k8s.secrets[k8s.key(ns, name)]
+	s := data.podauth.lib.k8s.secrets[k8s.key(ns, name)]
 	is_array(s.metadata.ownerReferences)
 	some o in s.metadata.ownerReferences
 	o.kind == "ExternalSecret"

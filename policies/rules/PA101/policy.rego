@@ -35,15 +35,15 @@ import data.podauth.lib.result
 
 # An access key id anywhere in a literal env value.
 deny contains result.finding(e.ref, sprintf("%s.value", [e.path]), msg) if {
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	some key_id in aws.access_key_ids(e.value)
 	msg := sprintf("container %q sets env %s to a literal AWS access key id (%s)", [e.container.name, e.name, aws.mask(key_id)])
 }
 
 # A literal secret access key or session token.
 deny contains result.finding(e.ref, sprintf("%s.value", [e.path]), msg) if {
-	some e in k8s.env_vars
-	aws.secret_env_names[e.name]
+	some e in data.podauth.lib.k8s.env_vars
+	data.podauth.lib.aws.secret_env_names[e.name]
 	aws.literal_credential(e.value)
 	msg := sprintf("container %q sets %s to a literal value (%d characters, masked)", [e.container.name, e.name, count(e.value)])
 }

@@ -43,7 +43,7 @@ import data.podauth.lib.result
 
 deny contains result.finding(ref, e.path, msg) if {
 	some ref, es in data.podauth.lib.credentials.review_entries
-	cm := objects.review[ref]
+	cm := data.podauth.lib.objects.review[ref]
 	cm.kind == "ConfigMap"
 	some e in es
 	what := problem(e)

@@ -47,7 +47,7 @@ key_env_names := {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
 
 # env[].valueFrom.secretKeyRef for an access key variable.
 deny contains result.finding(e.ref, sprintf("%s.valueFrom.secretKeyRef", [e.path]), msg) if {
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	key_env_names[e.name]
 	ref := e.entry.valueFrom.secretKeyRef
 	is_object(ref)
@@ -59,10 +59,10 @@ deny contains result.finding(e.ref, sprintf("%s.valueFrom.secretKeyRef", [e.path
 
 # envFrom a Secret whose keys become the access key variables.
 deny contains result.finding(c.ref, sprintf("%s.envFrom[%d].secretRef", [c.path, i]), msg) if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	some i, source in object.get(c.container, "envFrom", [])
 	name := source.secretRef.name
-	secret := k8s.secrets[k8s.key(c.pod.namespace, name)]
+	secret := data.podauth.lib.k8s.secrets[k8s.key(c.pod.namespace, name)]
 	prefix := env_prefix(source)
 	vars := sort({v |
 		some e in credentials.entries(secret)
@@ -77,11 +77,11 @@ deny contains result.finding(c.ref, sprintf("%s.envFrom[%d].secretRef", [c.path,
 
 # A mounted Secret (in the context) that holds an AWS credentials file.
 deny contains result.finding(c.ref, sprintf("%s.volumeMounts[%d]", [c.path, j]), msg) if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	some j, mount in object.get(c.container, "volumeMounts", [])
 	some source in secret_sources(c.pod)
 	source.volume == mount.name
-	secret := k8s.secrets[k8s.key(c.pod.namespace, source.secret)]
+	secret := data.podauth.lib.k8s.secrets[k8s.key(c.pod.namespace, source.secret)]
 	files := sort({location |
 		some e in credentials.entries(secret)
 		e.class == "aws-credentials-file"
@@ -96,14 +96,14 @@ deny contains result.finding(c.ref, sprintf("%s.volumeMounts[%d]", [c.path, j]),
 
 # AWS_SHARED_CREDENTIALS_FILE pointing into a mounted Secret the context lacks.
 deny contains result.finding(e.ref, sprintf("%s.value", [e.path]), msg) if {
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	e.name == "AWS_SHARED_CREDENTIALS_FILE"
 	is_string(e.value)
 	some mount in object.get(e.container.container, "volumeMounts", [])
 	under(e.value, mount.mountPath)
 	some source in secret_sources(e.container.pod)
 	source.volume == mount.name
-	not k8s.secrets[k8s.key(e.container.pod.namespace, source.secret)]
+	not data.podauth.lib.k8s.secrets[k8s.key(e.container.pod.namespace, source.secret)]
 	msg := sprintf("%s: container %q reads its AWS credentials file %s from Secret %q", [
 		describe(e.container.pod), e.container.name, e.value, source.secret,
 	])

@@ -46,7 +46,7 @@ import data.podauth.lib.result
 
 deny contains severity_for(secret, result.finding(ref, e.path, msg)) if {
 	some ref, entries in data.podauth.lib.credentials.review_entries
-	secret := objects.review[ref]
+	secret := data.podauth.lib.objects.review[ref]
 	secret.kind == "Secret"
 	temp := temporary(entries)
 	some e in entries
@@ -100,7 +100,7 @@ akia_in(text) if {
 
 # "namespace/name" of every Secret an ExternalSecret in the context targets.
 external_secret_targets contains k8s.key(k8s.namespace(es), target_name(es)) if {
-	some es in objects.context
+	some es in data.podauth.lib.objects.context
 	es.kind == "ExternalSecret"
 	k8s.group(es.apiVersion) == "external-secrets.io"
 }

@@ -54,8 +54,8 @@ import data.podauth.lib.objects
 import data.podauth.lib.result
 
 deny contains result.finding(pod.ref, signal.path, msg) if {
-	objects.parameters.cluster_type != "eks-fargate"
-	some pod in k8s.pods
+	data.podauth.lib.objects.parameters.cluster_type != "eks-fargate"
+	some pod in data.podauth.lib.k8s.pods
 
 	# Cheap index lookups first: most pods stop here.
 	identity_known(pod)
@@ -93,14 +93,14 @@ sdk_env(name) if startswith(name, "AWS_ENDPOINT_URL")
 
 sdk_signals(pod) := array.concat(
 	[{"path": sprintf("%s.%s[%d].env[%d]", [pod.spec_path, field, i, j]), "what": sprintf("env %s", [name])} |
-		some field in k8s.container_fields
+		some field in data.podauth.lib.k8s.container_fields
 		some i, c in object.get(pod.spec, field, [])
 		some j, entry in object.get(c, "env", [])
 		name := k8s.env_name(entry)
 		sdk_env(name)
 	],
 	[{"path": sprintf("%s.%s[%d].image", [pod.spec_path, field, i]), "what": sprintf("image %s", [c.image])} |
-		some field in k8s.container_fields
+		some field in data.podauth.lib.k8s.container_fields
 		some i, c in object.get(pod.spec, field, [])
 		aws_controller_image(pod, c.image)
 	],
@@ -110,10 +110,12 @@ sdk_signals(pod) := array.concat(
 # public.ecr.aws/eks/aws-load-balancer-controller:v2.8.1 -> .../aws-load-balancer-controller.
 repository(image) := without_tag if {
 	is_string(image)
-	no_digest := split(image, "@")[0]
+	at_parts := split(image, "@")
+	no_digest := at_parts[0]
 	parts := split(no_digest, "/")
 	last := parts[count(parts) - 1]
-	name := split(last, ":")[0]
+	colon_parts := split(last, ":")
+	name := colon_parts[0]
 	without_tag := concat("/", array.concat(array.slice(parts, 0, count(parts) - 1), [name]))
 }
 
@@ -147,16 +149,16 @@ daemon_set_pod(pod) if {
 
 sa_key(pod) := k8s.key(pod.namespace, pod.service_account)
 
-identity_known(pod) if k8s.service_accounts[sa_key(pod)]
+identity_known(pod) if data.podauth.lib.k8s.service_accounts[sa_key(pod)]
 
 identity_known(pod) if {
-	objects.parameters.inventory_complete == true
-	k8s.namespaces_with_service_accounts[pod.namespace]
+	data.podauth.lib.objects.parameters.inventory_complete == true
+	data.podauth.lib.k8s.namespaces_with_service_accounts[pod.namespace]
 }
 
-has_pod_identity(pod) if k8s.irsa_keys[sa_key(pod)]
+has_pod_identity(pod) if data.podauth.lib.k8s.irsa_keys[sa_key(pod)]
 
-has_pod_identity(pod) if k8s.pod_identity_keys[sa_key(pod)]
+has_pod_identity(pod) if data.podauth.lib.k8s.pod_identity_keys[sa_key(pod)]
 
 has_pod_identity(pod) if k8s.labels(pod.metadata)["eks.amazonaws.com/pod-identity"] == "enabled"
 
@@ -168,7 +170,7 @@ credential_env_names := {
 }
 
 pod_containers(pod) := [c |
-	some field in k8s.container_fields
+	some field in data.podauth.lib.k8s.container_fields
 	some c in object.get(pod.spec, field, [])
 ]
 
@@ -183,7 +185,7 @@ has_own_credentials(pod) if {
 	some c in pod_containers(pod)
 	some source in object.get(c, "envFrom", [])
 	is_string(source.secretRef.name)
-	not k8s.secrets[k8s.key(pod.namespace, source.secretRef.name)]
+	not data.podauth.lib.k8s.secrets[k8s.key(pod.namespace, source.secretRef.name)]
 }
 
 has_own_credentials(pod) if {
@@ -206,7 +208,7 @@ has_own_credentials(pod) if {
 
 # The Secret or ConfigMap an envFrom source names, when it is in the context.
 env_from_objects(pod, source) := [o |
-	some [field, index] in [["secretRef", k8s.secrets], ["configMapRef", k8s.config_maps]]
+	some [field, index] in [["secretRef", data.podauth.lib.k8s.secrets], ["configMapRef", data.podauth.lib.k8s.config_maps]]
 	name := object.get(source, [field, "name"], null)
 	is_string(name)
 	o := index[k8s.key(pod.namespace, name)]

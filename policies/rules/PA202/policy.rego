@@ -41,7 +41,7 @@ import data.podauth.lib.k8s
 import data.podauth.lib.result
 
 deny contains result.finding(pod.ref, k8s.child(pod.spec_path, ["hostNetwork"]), msg) if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	pod.spec.hostNetwork == true
 	not credentials.node_agent(pod)
 	msg := sprintf("%s %q uses hostNetwork: it reaches the instance metadata service and the node IAM role whatever the IMDS hop limit", [pod.object.kind, k8s.name(pod.object)])

@@ -49,7 +49,7 @@ import data.podauth.lib.result
 karpenter_kinds := {"EC2NodeClass", "AWSNodeTemplate"}
 
 deny contains result.finding(ref, hop_path(options), msg) if {
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	karpenter_kinds[obj.kind]
 	k8s.group(obj.apiVersion) == "karpenter.k8s.aws"
 	options := metadata_options(obj)
@@ -62,7 +62,7 @@ deny contains result.finding(ref, hop_path(options), msg) if {
 }
 
 deny contains result.finding(ref, "spec.metadataOptions.httpTokens", msg) if {
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	karpenter_kinds[obj.kind]
 	k8s.group(obj.apiVersion) == "karpenter.k8s.aws"
 	options := metadata_options(obj)
@@ -98,7 +98,7 @@ defaulted(options) := "" if {
 node_group_fields := ["nodeGroups", "managedNodeGroups"]
 
 deny contains result.finding(ref, sprintf("%s[%d]%s", [field, i, suffix]), msg) if {
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	obj.kind == "ClusterConfig"
 	k8s.group(obj.apiVersion) == "eksctl.io"
 	some field in node_group_fields

@@ -43,7 +43,7 @@ import data.podauth.lib.k8s
 import data.podauth.lib.result
 
 deny contains result.finding(c.ref, sprintf("%s.securityContext.privileged", [c.path]), msg) if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	c.container.securityContext.privileged == true
 	not credentials.node_agent(c.pod)
 	msg := sprintf("%s %q runs container %q privileged: it can read the node's credentials and every pod's tokens", [
@@ -52,7 +52,7 @@ deny contains result.finding(c.ref, sprintf("%s.securityContext.privileged", [c.
 }
 
 deny contains result.finding(pod.ref, sprintf("%s.volumes[%d].hostPath.path", [pod.spec_path, i]), msg) if {
-	some pod in k8s.pods
+	some pod in data.podauth.lib.k8s.pods
 	some i, volume in object.get(pod.spec, "volumes", [])
 	raw := volume.hostPath.path
 	is_string(raw)
@@ -99,7 +99,7 @@ under(p, dir) if p == dir
 under(p, dir) if startswith(p, concat("", [dir, "/"]))
 
 mounted(pod, name) if {
-	some field in k8s.container_fields
+	some field in data.podauth.lib.k8s.container_fields
 	some c in object.get(pod.spec, field, [])
 	some m in object.get(c, "volumeMounts", [])
 	m.name == name

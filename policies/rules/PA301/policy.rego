@@ -36,7 +36,8 @@ annotation := "eks.amazonaws.com/role-arn"
 deny contains result.finding(ref, k8s.path(["metadata", "annotations", annotation]), msg) if {
 	some ref, sa in data.podauth.lib.objects.review
 	sa.kind == "ServiceAccount"
-	value := k8s.annotations(sa.metadata)[annotation]
+	annos := k8s.annotations(sa.metadata)
+	value := annos[annotation]
 	not aws.valid_role_arn(value)
 	msg := sprintf("ServiceAccount %q has an invalid %s: %s", [k8s.name(sa), annotation, describe(value)])
 }

@@ -33,8 +33,8 @@ import data.podauth.lib.k8s
 import data.podauth.lib.objects
 import data.podauth.lib.result
 
-deny contains result.finding(ref, k8s.path(["metadata", "annotations", k8s.irsa_annotation]), msg) if {
-	some ref, sa in objects.review
+deny contains result.finding(ref, k8s.path(["metadata", "annotations", data.podauth.lib.k8s.irsa_annotation]), msg) if {
+	some ref, sa in data.podauth.lib.objects.review
 	sa.kind == "ServiceAccount"
 	k8s.name(sa) == "default"
 	role := k8s.irsa_role(sa)
@@ -43,7 +43,7 @@ deny contains result.finding(ref, k8s.path(["metadata", "annotations", k8s.irsa_
 
 # eksctl iam.serviceAccounts[] entries create the ServiceAccount and annotate it.
 deny contains result.finding(ref, sprintf("iam.serviceAccounts[%d].metadata.name", [i]), msg) if {
-	some ref, cfg in objects.review
+	some ref, cfg in data.podauth.lib.objects.review
 	cfg.kind == "ClusterConfig"
 	some i, sa in cfg.iam.serviceAccounts
 	sa.metadata.name == "default"

@@ -43,16 +43,18 @@ min_seconds := 600
 max_seconds := 86400
 
 deny contains result.finding(ref, k8s.path(["metadata", "annotations", annotation]), msg) if {
-	some ref, sa in objects.review
+	some ref, sa in data.podauth.lib.objects.review
 	sa.kind == "ServiceAccount"
-	value := k8s.annotations(sa.metadata)[annotation]
+	annos := k8s.annotations(sa.metadata)
+	value := annos[annotation]
 	problem := problem_with(value)
 	msg := sprintf("ServiceAccount %q has %s=%s", [k8s.name(sa), annotation, problem])
 }
 
 deny contains result.finding(pod.ref, k8s.child(pod.metadata_path, ["annotations", annotation]), msg) if {
-	some pod in k8s.pods
-	value := k8s.annotations(pod.metadata)[annotation]
+	some pod in data.podauth.lib.k8s.pods
+	annos := k8s.annotations(pod.metadata)
+	value := annos[annotation]
 	problem := problem_with(value)
 	msg := sprintf("%s %q has the pod annotation %s=%s", [pod.object.kind, k8s.name(pod.object), annotation, problem])
 }

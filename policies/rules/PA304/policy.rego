@@ -52,12 +52,12 @@ webhook_token_files := {
 	`C:\var\run\secrets\eks.amazonaws.com\serviceaccount\token`,
 }
 
-on_eks if objects.parameters.cluster_type != "non-eks"
+on_eks if data.podauth.lib.objects.parameters.cluster_type != "non-eks"
 
 # Pod templates: the webhook never mutates them, so every entry is hand-written.
 deny contains result.finding(e.ref, e.path, msg) if {
 	on_eks
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	irsa_env_names[e.name]
 	e.container.pod.object.kind != "Pod"
 	msg := sprintf("%s %q container %q sets %s by hand; the EKS Pod Identity webhook leaves it alone, so it overrides %s", [
@@ -68,7 +68,7 @@ deny contains result.finding(e.ref, e.path, msg) if {
 # Pods: only values the webhook would not have injected.
 deny contains result.finding(e.ref, e.path, msg) if {
 	on_eks
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	e.container.pod.object.kind == "Pod"
 	reason := pod_reason(e)
 	msg := sprintf("Pod %q container %q sets %s by hand: %s", [k8s.name(e.container.pod.object), e.container.name, e.name, reason])
@@ -96,5 +96,5 @@ pod_reason(e) := "the value comes from valueFrom, which the webhook never writes
 	pod := e.container.pod
 	sa := k8s.pod_service_account(pod)
 	not k8s.irsa_role(sa)
-	not k8s.irsa_keys[k8s.key(pod.namespace, pod.service_account)]
+	not data.podauth.lib.k8s.irsa_keys[k8s.key(pod.namespace, pod.service_account)]
 }

@@ -45,7 +45,7 @@ import data.podauth.lib.result
 static_key_names := {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
 
 deny contains result.finding(c.ref, items[0].path, msg) if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	method := workload_identity(c.pod)
 	env := identity.effective_env(c)
 	items := [env[n] | some n in static_key_names; env[n].set]
@@ -58,7 +58,7 @@ deny contains result.finding(c.ref, items[0].path, msg) if {
 
 # The webhook injects Pod Identity when a ServiceAccount has both.
 workload_identity(pod) := "EKS Pod Identity" if {
-	k8s.pod_identity_keys[k8s.key(pod.namespace, pod.service_account)]
+	data.podauth.lib.k8s.pod_identity_keys[k8s.key(pod.namespace, pod.service_account)]
 } else := "IRSA" if {
-	k8s.irsa_keys[k8s.key(pod.namespace, pod.service_account)]
+	data.podauth.lib.k8s.irsa_keys[k8s.key(pod.namespace, pod.service_account)]
 }

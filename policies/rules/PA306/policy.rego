@@ -40,10 +40,10 @@ import data.podauth.lib.objects
 import data.podauth.lib.result
 
 deny contains result.finding(ref, identity.service_account_path(pod), msg) if {
-	some ref, pod in k8s.pods
+	some ref, pod in data.podauth.lib.k8s.pods
 	k := k8s.key(pod.namespace, pod.service_account)
-	not k8s.service_accounts[k]
-	k8s.namespaces_with_service_accounts[pod.namespace]
+	not data.podauth.lib.k8s.service_accounts[k]
+	data.podauth.lib.k8s.namespaces_with_service_accounts[pod.namespace]
 	absence_trusted(pod.service_account)
 	not eksctl_created[k]
 	msg := sprintf("%s %q runs as ServiceAccount %q, which does not exist in namespace %q; its pods will be rejected", [pod.object.kind, k8s.name(pod.object), pod.service_account, pod.namespace])
@@ -51,13 +51,13 @@ deny contains result.finding(ref, identity.service_account_path(pod), msg) if {
 
 absence_trusted(name) if name != "default"
 
-absence_trusted("default") if objects.parameters.inventory_complete == true
+absence_trusted("default") if data.podauth.lib.objects.parameters.inventory_complete == true
 
 # ServiceAccounts an eksctl ClusterConfig creates.
-eksctl_created contains k if some k in k8s.eksctl_irsa_keys
+eksctl_created contains k if some k in data.podauth.lib.k8s.eksctl_irsa_keys
 
 eksctl_created contains k8s.key(a.namespace, a.serviceAccountName) if {
-	some cfg in objects.context
+	some cfg in data.podauth.lib.objects.context
 	cfg.kind == "ClusterConfig"
 	some a in cfg.iam.podIdentityAssociations
 	a.createServiceAccount == true

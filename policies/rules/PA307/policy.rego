@@ -39,25 +39,25 @@ import data.podauth.lib.k8s
 import data.podauth.lib.objects
 import data.podauth.lib.result
 
-deny contains result.finding(ref, k8s.path(["metadata", "annotations", k8s.irsa_annotation]), msg) if {
-	some ref, sa in objects.review
+deny contains result.finding(ref, k8s.path(["metadata", "annotations", data.podauth.lib.k8s.irsa_annotation]), msg) if {
+	some ref, sa in data.podauth.lib.objects.review
 	sa.kind == "ServiceAccount"
 	role := k8s.irsa_role(sa)
 	k := k8s.key(k8s.namespace(sa), k8s.name(sa))
-	k8s.pod_identity_keys[k]
+	data.podauth.lib.k8s.pod_identity_keys[k]
 	msg := sprintf("ServiceAccount %q has the IRSA role %s and an EKS Pod Identity association (%s); the webhook injects only Pod Identity, so the IRSA role is unused", [k8s.name(sa), role, association_roles(k)])
 }
 
 deny contains result.finding(ref, sprintf("iam.serviceAccounts[%d]", [i]), msg) if {
-	some ref, cfg in objects.review
+	some ref, cfg in data.podauth.lib.objects.review
 	cfg.kind == "ClusterConfig"
 	some i, sa in cfg.iam.serviceAccounts
 	k := k8s.key(object.get(sa.metadata, "namespace", "default"), sa.metadata.name)
-	k8s.pod_identity_keys[k]
+	data.podauth.lib.k8s.pod_identity_keys[k]
 	msg := sprintf("ClusterConfig %q declares ServiceAccount %s under iam.serviceAccounts (IRSA) and has an EKS Pod Identity association for it; the webhook injects only Pod Identity, so the IRSA role is unused", [k8s.name(cfg), k])
 }
 
 association_roles(k) := concat(", ", roles) if {
-	roles := sort({a.role_arn | some a in k8s.pod_identity_associations; k8s.key(a.namespace, a.service_account) == k; a.role_arn != ""})
+	roles := sort({a.role_arn | some a in data.podauth.lib.k8s.pod_identity_associations; k8s.key(a.namespace, a.service_account) == k; a.role_arn != ""})
 	count(roles) > 0
 } else := "role not given inline"

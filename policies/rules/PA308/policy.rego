@@ -40,9 +40,9 @@ import data.podauth.lib.k8s
 import data.podauth.lib.objects
 import data.podauth.lib.result
 
-cluster_account := objects.parameters.account_id if {
-	is_string(objects.parameters.account_id)
-	objects.parameters.account_id != ""
+cluster_account := data.podauth.lib.objects.parameters.account_id if {
+	is_string(data.podauth.lib.objects.parameters.account_id)
+	data.podauth.lib.objects.parameters.account_id != ""
 }
 
 other_account(arn) := account if {
@@ -51,8 +51,8 @@ other_account(arn) := account if {
 	account != cluster_account
 }
 
-deny contains result.finding(ref, k8s.path(["metadata", "annotations", k8s.irsa_annotation]), msg) if {
-	some ref, sa in objects.review
+deny contains result.finding(ref, k8s.path(["metadata", "annotations", data.podauth.lib.k8s.irsa_annotation]), msg) if {
+	some ref, sa in data.podauth.lib.objects.review
 	sa.kind == "ServiceAccount"
 	role := k8s.irsa_role(sa)
 	account := other_account(role)
@@ -60,7 +60,7 @@ deny contains result.finding(ref, k8s.path(["metadata", "annotations", k8s.irsa_
 }
 
 deny contains result.finding(ref, sprintf("iam.serviceAccounts[%d].attachRoleARN", [i]), msg) if {
-	some ref, cfg in objects.review
+	some ref, cfg in data.podauth.lib.objects.review
 	cfg.kind == "ClusterConfig"
 	some i, sa in cfg.iam.serviceAccounts
 	account := other_account(sa.attachRoleARN)
@@ -68,7 +68,7 @@ deny contains result.finding(ref, sprintf("iam.serviceAccounts[%d].attachRoleARN
 }
 
 deny contains result.finding(ref, sprintf("%s.%s", [a.path, role_field(obj)]), msg) if {
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	some a in k8s.association_entries(obj)
 	account := other_account(a.role_arn)
 	msg := sprintf("%s %q associates ServiceAccount %s/%s with the role %s in account %s, not the cluster's account %s; Pod Identity roles must be in the cluster's account, reach the other account with targetRoleArn (role chaining)", [obj.kind, k8s.name(obj), a.namespace, a.service_account, a.role_arn, account, cluster_account])
@@ -76,5 +76,5 @@ deny contains result.finding(ref, sprintf("%s.%s", [a.path, role_field(obj)]), m
 
 # Field that holds the role ARN in each association source.
 role_field(obj) := "roleArn" if {
-	k8s.crossplane_groups[k8s.group(obj.apiVersion)]
+	data.podauth.lib.k8s.crossplane_groups[k8s.group(obj.apiVersion)]
 } else := "roleARN"

@@ -40,13 +40,13 @@ import data.podauth.lib.objects
 import data.podauth.lib.result
 
 deny contains result.finding(ref, sprintf("%s.%s", [a.path, service_account_field(obj)]), msg) if {
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	some i, a in k8s.association_entries(obj)
 	is_string(a.namespace)
 	is_string(a.service_account)
 	a.service_account != ""
-	k8s.namespaces_with_service_accounts[a.namespace]
-	not k8s.service_accounts[k8s.key(a.namespace, a.service_account)]
+	data.podauth.lib.k8s.namespaces_with_service_accounts[a.namespace]
+	not data.podauth.lib.k8s.service_accounts[k8s.key(a.namespace, a.service_account)]
 	not created_by_eksctl(obj, i, a)
 	msg := sprintf("%s %q associates a role with ServiceAccount %q, which does not exist in namespace %q", [obj.kind, k8s.name(obj), a.service_account, a.namespace])
 }
@@ -61,5 +61,5 @@ created_by_eksctl(obj, i, _) if {
 }
 
 created_by_eksctl(_, _, a) if {
-	k8s.eksctl_irsa_keys[k8s.key(a.namespace, a.service_account)]
+	data.podauth.lib.k8s.eksctl_irsa_keys[k8s.key(a.namespace, a.service_account)]
 }

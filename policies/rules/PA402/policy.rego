@@ -44,7 +44,7 @@ import data.podauth.lib.k8s
 import data.podauth.lib.result
 
 deny contains result.finding(ref, target.path, msg) if {
-	some ref, use in identity.pod_identity_pods
+	some ref, use in data.podauth.lib.identity.pod_identity_pods
 	target := unsupported_target(use.pod)
 	msg := sprintf("%s %q uses EKS Pod Identity (%s) but targets %s, where Pod Identity is not available; use IRSA", [use.pod.object.kind, k8s.name(use.pod.object), use.how, target.what])
 }

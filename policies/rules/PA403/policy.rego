@@ -44,13 +44,13 @@ import data.podauth.lib.objects
 import data.podauth.lib.result
 
 agent_missing if {
-	identity.kube_system_in_scope
-	not identity.agent_present
+	data.podauth.lib.identity.kube_system_in_scope
+	not data.podauth.lib.identity.agent_present
 }
 
 deny contains result.finding(ref, association_path(obj, entries), msg) if {
 	agent_missing
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	entries := k8s.association_entries(obj)
 	count(entries) > 0
 	msg := sprintf("%s %q declares an EKS Pod Identity association, but no eks-pod-identity-agent DaemonSet runs in kube-system, so the role is never handed to pods", [obj.kind, k8s.name(obj)])
@@ -58,7 +58,7 @@ deny contains result.finding(ref, association_path(obj, entries), msg) if {
 
 deny contains result.finding(ref, use.path, msg) if {
 	agent_missing
-	some ref, use in identity.pod_identity_pods
+	some ref, use in data.podauth.lib.identity.pod_identity_pods
 	msg := sprintf("%s %q uses EKS Pod Identity (%s), but no eks-pod-identity-agent DaemonSet runs in kube-system, so it gets no credentials", [use.pod.object.kind, k8s.name(use.pod.object), use.how])
 }
 

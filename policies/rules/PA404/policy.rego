@@ -47,24 +47,24 @@ proxy_names := ["HTTP_PROXY", "http_proxy"]
 no_proxy_names := ["NO_PROXY", "no_proxy"]
 
 deny contains result.finding(c.ref, problem.path, msg) if {
-	some c in k8s.containers
-	identity.pod_identity_pods[c.ref]
+	some c in data.podauth.lib.k8s.containers
+	data.podauth.lib.identity.pod_identity_pods[c.ref]
 	env := identity.effective_env(c)
 	proxies := [env[n] | some n in proxy_names; env[n].set]
 	count(proxies) > 0
 	problem := no_proxy_problem(c, env, required(env), proxies[0])
 	msg := sprintf("%s %q container %q sets %s but %s, so Pod Identity credential requests go to the proxy; add %s and %s to NO_PROXY and no_proxy", [
-		c.pod.object.kind, k8s.name(c.pod.object), c.name, proxies[0].name, problem.what, identity.agent_ipv4, identity.agent_ipv6,
+		c.pod.object.kind, k8s.name(c.pod.object), c.name, proxies[0].name, problem.what, data.podauth.lib.identity.agent_ipv4, data.podauth.lib.identity.agent_ipv6,
 	])
 }
 
 # Addresses the container must bypass: IPv4 always, IPv6 when its own
 # AWS_CONTAINER_CREDENTIALS_FULL_URI uses it.
-required(env) := {identity.agent_ipv4, identity.agent_ipv6} if {
+required(env) := {data.podauth.lib.identity.agent_ipv4, data.podauth.lib.identity.agent_ipv6} if {
 	uri := env.AWS_CONTAINER_CREDENTIALS_FULL_URI.value
 	identity.agent_uri(uri)
-	contains(uri, identity.agent_ipv6)
-} else := {identity.agent_ipv4}
+	contains(uri, data.podauth.lib.identity.agent_ipv6)
+} else := {data.podauth.lib.identity.agent_ipv4}
 
 no_proxy_problem(c, env, needed, proxy) := {"path": proxy.path, "what": "sets no NO_PROXY"} if {
 	count([n | some n in no_proxy_names; env[n]]) == 0

@@ -36,7 +36,8 @@ import data.podauth.lib.result
 annotation := "iam.amazonaws.com/role"
 
 deny contains result.finding(pod.ref, k8s.child(pod.metadata_path, ["annotations", annotation]), msg) if {
-	some pod in k8s.pods
-	role := k8s.annotations(pod.metadata)[annotation]
+	some pod in data.podauth.lib.k8s.pods
+	annos := k8s.annotations(pod.metadata)
+	role := annos[annotation]
 	msg := sprintf("%s %q uses the kube2iam/KIAM annotation %s=%v; migrate to IRSA or EKS Pod Identity", [pod.object.kind, k8s.name(pod.object), annotation, role])
 }

@@ -49,7 +49,7 @@ legacy_annotations := {
 }
 
 deny contains result.finding(ref, k8s.path(["metadata", "annotations", annotation]), msg) if {
-	some ref, ns in objects.review
+	some ref, ns in data.podauth.lib.objects.review
 	ns.kind == "Namespace"
 	some annotation, value in k8s.annotations(ns.metadata)
 	tool := legacy_annotations[annotation]

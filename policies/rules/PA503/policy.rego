@@ -48,7 +48,7 @@ proxies := {
 }
 
 deny contains result.finding(c.ref, sprintf("%s.image", [c.path]), msg) if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	image := c.container.image
 	is_string(image)
 	candidate(image)

@@ -44,9 +44,9 @@ import data.podauth.lib.secrets
 store_kinds := {"SecretStore", "ClusterSecretStore"}
 
 deny contains result.finding(ref, "spec.provider.aws.auth.secretRef", msg) if {
-	some ref, store in objects.review
+	some ref, store in data.podauth.lib.objects.review
 	store_kinds[store.kind]
-	secrets.is_eso(store, secrets.eso_store_kinds)
+	secrets.is_eso(store, data.podauth.lib.secrets.eso_store_kinds)
 	auth := store.spec.provider.aws.auth
 	is_object(auth.secretRef)
 	not jwt_auth(auth)

@@ -49,7 +49,7 @@ no_refresh_policies := {
 }
 
 external_secrets contains {"ref": ref, "obj": obj, "spec": spec, "path": path} if {
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	path := spec_path[obj.kind]
 	secrets.is_eso(obj, {"ExternalSecret", "ClusterExternalSecret"})
 	spec := object.get(obj, path, null)

@@ -45,10 +45,11 @@ removed_versions := {
 checked_kinds := {"ExternalSecret", "ClusterExternalSecret", "SecretStore", "ClusterSecretStore"}
 
 deny contains result.finding(ref, "apiVersion", msg) if {
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	checked_kinds[obj.kind]
-	secrets.is_eso(obj, secrets.eso_kinds)
+	secrets.is_eso(obj, data.podauth.lib.secrets.eso_kinds)
 	v := secrets.version(obj.apiVersion)
-	removed_versions[v][obj.kind]
+	removed := removed_versions[v]
+	removed[obj.kind]
 	msg := sprintf("%s %q uses apiVersion %s, which External Secrets Operator no longer serves (v1beta1 since v0.17.0); use external-secrets.io/v1", [obj.kind, k8s.name(obj), obj.apiVersion])
 }

@@ -37,13 +37,13 @@ import data.podauth.lib.result
 import data.podauth.lib.secrets
 
 deny contains result.finding(v.ref, v.path, msg) if {
-	some v in secrets.aws_csi_volumes
+	some v in data.podauth.lib.secrets.aws_csi_volumes
 	not secrets.uses_pod_identity(v.class)
-	k8s.service_accounts[v.sa_key]
-	not k8s.irsa_keys[v.sa_key]
+	data.podauth.lib.k8s.service_accounts[v.sa_key]
+	not data.podauth.lib.k8s.irsa_keys[v.sa_key]
 	msg := sprintf("%s %q mounts SecretProviderClass %q with IRSA auth, but ServiceAccount %q has no eks.amazonaws.com/role-arn annotation%s", [v.pod.object.kind, k8s.name(v.pod.object), v.class_name, v.pod.service_account, hint(v.sa_key)])
 }
 
 hint(sa_key) := "; it has a Pod Identity association, so set usePodIdentity \"true\" in the class" if {
-	k8s.pod_identity_keys[sa_key]
+	data.podauth.lib.k8s.pod_identity_keys[sa_key]
 } else := ""

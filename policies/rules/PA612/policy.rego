@@ -37,21 +37,21 @@ import data.podauth.lib.result
 import data.podauth.lib.secrets
 
 deny contains result.finding(e.ref, sprintf("%s.valueFrom.secretKeyRef.name", [e.path]), msg) if {
-	some e in k8s.env_vars
+	some e in data.podauth.lib.k8s.env_vars
 	name := e.entry.valueFrom.secretKeyRef.name
 	is_string(name)
 	k := k8s.key(e.container.pod.namespace, name)
-	classes := secrets.synced_secret_classes[k]
+	classes := data.podauth.lib.secrets.synced_secret_classes[k]
 	msg := sprintf("container %s of %s %q reads env %s from Secret %q, which SecretProviderClass %s syncs; mount the secret as a file instead", [secrets.quote(e.container.name), e.container.pod.object.kind, k8s.name(e.container.pod.object), e.name, name, quote_all(classes)])
 }
 
 deny contains result.finding(c.ref, sprintf("%s.envFrom[%d].secretRef.name", [c.path, i]), msg) if {
-	some c in k8s.containers
+	some c in data.podauth.lib.k8s.containers
 	some i, source in object.get(c.container, "envFrom", [])
 	name := source.secretRef.name
 	is_string(name)
 	k := k8s.key(c.pod.namespace, name)
-	classes := secrets.synced_secret_classes[k]
+	classes := data.podauth.lib.secrets.synced_secret_classes[k]
 	msg := sprintf("container %s of %s %q loads every key of Secret %q as env vars, which SecretProviderClass %s syncs; mount the secret as a file instead", [secrets.quote(c.name), c.pod.object.kind, k8s.name(c.pod.object), name, quote_all(classes)])
 }
 

@@ -38,9 +38,9 @@ import data.podauth.lib.result
 import data.podauth.lib.secrets
 
 deny contains result.finding(v.ref, v.path, msg) if {
-	k8s.associations_in_scope
-	some v in secrets.aws_csi_volumes
+	data.podauth.lib.k8s.associations_in_scope
+	some v in data.podauth.lib.secrets.aws_csi_volumes
 	secrets.uses_pod_identity(v.class)
-	not k8s.pod_identity_keys[v.sa_key]
+	not data.podauth.lib.k8s.pod_identity_keys[v.sa_key]
 	msg := sprintf("%s %q mounts SecretProviderClass %q with usePodIdentity, but ServiceAccount %q in namespace %q has no EKS Pod Identity association", [v.pod.object.kind, k8s.name(v.pod.object), v.class_name, v.pod.service_account, v.pod.namespace])
 }

@@ -46,7 +46,7 @@ config_kinds := {"ConfigMap", "Secret"}
 
 deny contains result.finding(ref, e.path, msg) if {
 	some ref, es in data.podauth.lib.credentials.review_entries
-	obj := objects.review[ref]
+	obj := data.podauth.lib.objects.review[ref]
 	config_kinds[obj.kind]
 	some e in es
 	is_string(e.text)

@@ -39,10 +39,10 @@ label := "pod-security.kubernetes.io/enforce"
 enforced_levels := {"baseline", "restricted"}
 
 # Namespaces of the reviewed pods and pod templates.
-workload_namespaces contains pod.namespace if some pod in k8s.pods
+workload_namespaces contains pod.namespace if some pod in data.podauth.lib.k8s.pods
 
 deny contains result.finding(ref, path, msg) if {
-	some ref, ns in objects.review
+	some ref, ns in data.podauth.lib.objects.review
 	ns.kind == "Namespace"
 	name := k8s.name(ns)
 	workload_namespaces[name]

@@ -32,7 +32,7 @@ ignore := "podauth.io/ignore"
 reason := "podauth.io/ignore-reason"
 
 deny contains result.finding(ref, k8s.path(["metadata", "annotations", ignore]), msg) if {
-	some ref, obj in objects.review
+	some ref, obj in data.podauth.lib.objects.review
 	annotations := k8s.annotations(obj.metadata)
 	annotations[ignore]
 	not has_reason(annotations)
