@@ -29,11 +29,13 @@ struct Run {
 
 impl Run {
     fn phase(&self, name: &str) -> Option<f64> {
-        self.phases
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, ms)| *ms)
+        phase_ms(&self.phases, name)
     }
+}
+
+/// The milliseconds `--timings` printed for one phase.
+pub(crate) fn phase_ms(phases: &[(String, f64)], name: &str) -> Option<f64> {
+    phases.iter().find(|(n, _)| n == name).map(|(_, ms)| *ms)
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {

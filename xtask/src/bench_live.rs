@@ -38,10 +38,7 @@ struct Run {
 
 impl Run {
     fn phase(&self, name: &str) -> Option<f64> {
-        self.phases
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, ms)| *ms)
+        crate::bench::phase_ms(&self.phases, name)
     }
 
     fn objects_per_s(&self) -> Option<f64> {
