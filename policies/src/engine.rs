@@ -207,12 +207,17 @@ impl Evaluator {
     }
 
     fn evaluate_input(&self, input: Value) -> Result<Evaluation> {
-        let mut engine = self.engine.clone();
-        engine.set_input(input);
         let rule = format!("data.{}", FINDINGS_ENTRYPOINT.replace('/', "."));
-        let document = engine
-            .eval_rule(rule)
-            .map_err(|e| anyhow!("evaluating policies: {e}"))?;
+        // The engine, with every intermediate rule value it computed, is
+        // dropped before the document is converted: at 100k objects the two
+        // alive together set the peak memory.
+        let document = {
+            let mut engine = self.engine.clone();
+            engine.set_input(input);
+            engine
+                .eval_rule(rule)
+                .map_err(|e| anyhow!("evaluating policies: {e}"))?
+        };
         Evaluation::from_document(&to_json(&document)?)
     }
 
@@ -232,8 +237,8 @@ fn to_json(v: &Value) -> Result<serde_json::Value> {
     if *v == Value::Undefined {
         return Ok(serde_json::Value::Null);
     }
-    let text = v.to_json_str().map_err(|e| anyhow!("{e}"))?;
-    Ok(serde_json::from_str(&text)?)
+    // Straight through serde: no pretty-printed JSON text in between.
+    Ok(serde_json::to_value(v)?)
 }
 
 fn raw_findings(json: serde_json::Value) -> Result<Vec<RawFinding>> {
