@@ -137,12 +137,14 @@ pub fn export(bundle: &Bundle, rules: &[&RuleMeta], options: &Options) -> Result
         let constraint = constraint(template, options);
         out.constraints
             .push((constraint_path.clone(), super::to_yaml(&constraint)));
-        let (test, files) = suite_test(bundle, template, options, &name)
+        let (cases, files) = suite_cases(bundle, template, options, &name)
             .with_context(|| format!("building the gator cases of {name}"))?;
-        let mut test = test;
-        test.insert("template".into(), json!(template_path));
-        test.insert("constraint".into(), json!(constraint_path));
-        suite_tests.push(Value::Object(order_test(test)));
+        suite_tests.push(json!({
+            "name": name,
+            "template": template_path,
+            "constraint": constraint_path,
+            "cases": cases,
+        }));
         out.suite.extend(files);
     }
     if let Some(sync) = sync_set(&enforced) {
@@ -157,16 +159,6 @@ pub fn export(bundle: &Bundle, rules: &[&RuleMeta], options: &Options) -> Result
     out.suite
         .insert(0, ("suite.yaml".into(), super::to_yaml(&suite)));
     Ok(out)
-}
-
-fn order_test(mut test: Map<String, Value>) -> Map<String, Value> {
-    let mut ordered = Map::new();
-    for key in ["name", "template", "constraint", "cases"] {
-        if let Some(v) = test.remove(key) {
-            ordered.insert(key.into(), v);
-        }
-    }
-    ordered
 }
 
 fn group_templates<'r>(rules: &[&'r RuleMeta], group: bool) -> Vec<Template<'r>> {
@@ -241,17 +233,21 @@ impl Libraries {
                 "deny contains object.union(f, {{\"rule\": \"{id}\"}}) if {{\n\tsome f in data.lib.podauth.rules.{id}.deny\n}}\n\n"
             ));
         }
-        let mut modules = self.modules.clone();
-        modules.insert("lib.podauth".into(), deny);
+        let mut modules: BTreeMap<&str, &str> = self
+            .modules
+            .iter()
+            .map(|(package, text)| (package.as_str(), text.as_str()))
+            .collect();
+        modules.insert("lib.podauth", &deny);
         let mut needed = BTreeSet::new();
-        let mut queue = vec![rego.clone()];
+        let mut queue = vec![rego.as_str()];
         while let Some(text) = queue.pop() {
-            for reference in data_lib_refs(&text) {
+            for reference in data_lib_refs(text) {
                 let Some(package) = longest_package(&modules, &reference) else {
                     continue;
                 };
-                if needed.insert(package.clone()) {
-                    queue.push(modules[&package].clone());
+                if needed.insert(package) {
+                    queue.push(modules[package]);
                 }
             }
         }
@@ -260,7 +256,7 @@ impl Libraries {
         }
         Ok((
             rego,
-            needed.into_iter().map(|p| modules[&p].clone()).collect(),
+            needed.into_iter().map(|p| modules[p].to_string()).collect(),
         ))
     }
 }
@@ -339,11 +335,11 @@ fn data_lib_refs(text: &str) -> BTreeSet<String> {
 }
 
 /// The longest known package that is a prefix (by segments) of a reference.
-fn longest_package(modules: &BTreeMap<String, String>, reference: &str) -> Option<String> {
+fn longest_package<'m>(modules: &BTreeMap<&'m str, &str>, reference: &str) -> Option<&'m str> {
     let mut candidate = reference;
     loop {
-        if modules.contains_key(candidate) {
-            return Some(candidate.to_string());
+        if let Some((package, _)) = modules.get_key_value(candidate) {
+            return Some(*package);
         }
         candidate = &candidate[..candidate.rfind('.')?];
     }
@@ -476,15 +472,15 @@ fn sync_set(rules: &[&RuleMeta]) -> Option<Value> {
     })
 }
 
-/// The gator test of one template: a case per API object of each example of
+/// The gator cases of one template: a case per API object of each example of
 /// its rules, expecting what the CLI's engine reports for that object when it
 /// is reviewed alone with the rest of its example as the inventory.
-fn suite_test(
+fn suite_cases(
     bundle: &Bundle,
     template: &Template,
     options: &Options,
     name: &str,
-) -> Result<(Map<String, Value>, Vec<File>)> {
+) -> Result<(Vec<Value>, Vec<File>)> {
     let parameters = &options.parameters;
     let ids = template.ids();
     let evaluator = Evaluator::new(bundle, &ids)?;
@@ -551,10 +547,7 @@ fn suite_test(
             }
         }
     }
-    let mut test = Map::new();
-    test.insert("name".into(), json!(name));
-    test.insert("cases".into(), Value::Array(cases));
-    Ok((test, files))
+    Ok((cases, files))
 }
 
 /// Whether `match.excludedNamespaces` (exact names or `prefix*` globs)
