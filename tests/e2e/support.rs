@@ -50,7 +50,10 @@ pub fn podauth(args: &[&str]) -> Run {
 
 pub fn podauth_stdin(args: &[&str], stdin: Option<&str>) -> Run {
     let mut cmd = Command::new(BIN);
-    cmd.args(args).current_dir(root()).env_remove("NO_COLOR");
+    cmd.args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS");
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {

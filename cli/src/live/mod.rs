@@ -118,13 +118,25 @@ pub struct ClusterObjects {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveError {
     pub context: String,
+    /// The API server's URL, when the context named one.
+    pub server: Option<String>,
     /// One line, no debug output.
     pub message: String,
 }
 
+impl LiveError {
+    /// `context "prod" (server https://10.0.0.1:6443)`: where the failure was.
+    pub fn place(&self) -> String {
+        match &self.server {
+            Some(server) => format!("context {:?} (server {server})", self.context),
+            None => format!("context {:?}", self.context),
+        }
+    }
+}
+
 impl std::fmt::Display for LiveError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "context {:?}: {}", self.context, self.message)
+        write!(f, "{}: {}", self.place(), self.message)
     }
 }
 
@@ -157,6 +169,7 @@ pub fn scan(opts: &LiveOptions, wanted_kinds: &BTreeSet<&str>) -> LiveScan {
                 clusters: vec![],
                 errors: vec![LiveError {
                     context: String::new(),
+                    server: None,
                     message: format!("cannot start the async runtime: {e}"),
                 }],
             },
@@ -209,9 +222,23 @@ fn load_kubeconfig(opts: &LiveOptions) -> Result<Option<Kubeconfig>, String> {
     }
 }
 
+/// The context names of the kubeconfig `--kubeconfig`, `KUBECONFIG` or
+/// `~/.kube/config` selects (for shell completion); none when unreadable.
+pub fn context_names(kubeconfig: Option<PathBuf>) -> Vec<String> {
+    let opts = LiveOptions {
+        kubeconfig,
+        ..LiveOptions::default()
+    };
+    match load_kubeconfig(&opts) {
+        Ok(Some(k)) => k.contexts.into_iter().map(|c| c.name).collect(),
+        _ => Vec::new(),
+    }
+}
+
 async fn targets(opts: &LiveOptions) -> Result<Vec<Target>, LiveError> {
     let err = |message: String| LiveError {
         context: String::new(),
+        server: None,
         message,
     };
     let Some(kubeconfig) = load_kubeconfig(opts).map_err(err)? else {
@@ -293,12 +320,21 @@ async fn scan_async(opts: &LiveOptions, wanted: &[&'static KindSpec]) -> LiveSca
         let progress = progress.clone();
         async move {
             let context = t.context.clone();
+            let server = t
+                .config
+                .as_ref()
+                .ok()
+                .map(|c| c.cluster_url.to_string().trim_end_matches('/').to_string());
             let result = match t.config {
                 Ok(config) => scan_cluster(&t.context, config, opts, wanted, &progress).await,
                 Err(message) => Err(message),
             };
             progress.finish(&context);
-            result.map_err(|message| LiveError { context, message })
+            result.map_err(|message| LiveError {
+                context,
+                server,
+                message,
+            })
         }
     }))
     .await;
