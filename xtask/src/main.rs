@@ -2,7 +2,8 @@
 //! Project automation: `cargo xtask <task>`.
 //!
 //! - `docs [--check]`: regenerate (or verify) the README rules table and
-//!   docs/rules.md from rule METADATA, the one source of truth.
+//!   docs/rules.md from rule METADATA, and docs/json-schema.md from
+//!   docs/report.schema.json: each page has one source of truth.
 //! - `ci`: everything CI runs after set-up (fmt and clippy, the Wasm guest included; docs check; tests).
 //! - `corpus --objects N --out DIR [--seed S]`: a seeded benchmark estate.
 //! - `bench [--dir DIR] [--sizes 1000,10000,100000] [--binary PATH] [--wasm]`: offline check at
@@ -16,6 +17,7 @@ mod bench_live;
 mod corpus;
 mod dist;
 mod docs;
+mod report_schema;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
