@@ -17,6 +17,7 @@ mod live;
 mod migrate;
 mod redaction;
 mod report_html;
+mod report_schema;
 mod rule_examples;
 mod scaling;
 mod team;

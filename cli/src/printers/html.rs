@@ -131,7 +131,7 @@ fn baseline(page: &mut String, p: &BaselineProgress) {
 /// A horizontal bar chart as inline SVG. Each bar carries its label and
 /// count as data attributes, so tests (and readers' tools) can check it.
 pub fn bar_chart(id: &str, caption: &str, bars: &[(String, usize, &str)]) -> String {
-    let (label_w, bar_w, row_h) = (190usize, 330usize, 26usize);
+    let (label_w, bar_w, row_h) = (240usize, 330usize, 26usize);
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
     let height = row_h * bars.len().max(1) + 8;
     let total: usize = bars.iter().map(|b| b.1).sum();
