@@ -203,6 +203,18 @@ fn shell_path(name: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("{name} is required (.ci/run installs it)"))
 }
 
+/// Rule names and kubeconfig contexts, through kubectl's plugin completion.
+fn completes_rule_names_and_contexts(tmux: &Tmux) {
+    tmux.complete(
+        "kubectl podauth explain legacy-iam",
+        "kubectl podauth explain legacy-iam-annotation ",
+    );
+    tmux.complete(
+        "kubectl podauth check --context stag",
+        "kubectl podauth check --context staging ",
+    );
+}
+
 #[test]
 fn real_bash_completes_kubectl_podauth_and_the_plugin_binary() {
     let install = Install::new();
@@ -220,14 +232,7 @@ fn real_bash_completes_kubectl_podauth_and_the_plugin_binary() {
         "kubectl podauth check --fail-o",
         "$ kubectl podauth check --fail-on ",
     );
-    tmux.complete(
-        "kubectl podauth explain legacy-iam",
-        "kubectl podauth explain legacy-iam-annotation ",
-    );
-    tmux.complete(
-        "kubectl podauth check --context stag",
-        "kubectl podauth check --context staging ",
-    );
+    completes_rule_names_and_contexts(&tmux);
     // The plugin binary's own script: flags of a subcommand (the case labels).
     tmux.complete(
         "kubectl-podauth check --fail-o",
@@ -250,14 +255,7 @@ fn real_zsh_completes_kubectl_podauth() {
     let tmux = Tmux::start("zsh", &format!("{} -f", zsh.display()), &install);
     tmux.run("PS1='$ '; autoload -U compinit && compinit -u; source <(kubectl completion zsh)");
     tmux.complete("kubectl podauth ch", "$ kubectl podauth check ");
-    tmux.complete(
-        "kubectl podauth explain legacy-iam",
-        "kubectl podauth explain legacy-iam-annotation ",
-    );
-    tmux.complete(
-        "kubectl podauth check --context stag",
-        "kubectl podauth check --context staging ",
-    );
+    completes_rule_names_and_contexts(&tmux);
 }
 
 #[test]

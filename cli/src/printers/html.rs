@@ -5,6 +5,8 @@
 //!
 //! It renders the same report as every other format, so values are masked the
 //! same way (the evaluator scrubs messages through the redactor).
+// HTML content and attribute values escape as XML's do.
+use super::junit::esc as escape;
 use super::PrintOptions;
 use crate::report::{Finding, Report, Workload};
 use podauth_policies::Severity;
@@ -27,25 +29,6 @@ pub struct BaselineProgress {
 
 const STYLE: &str = include_str!("html/report.css");
 const SCRIPT: &str = include_str!("html/report.js");
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {
-                let _ = write!(out, "&#x{:x};", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 pub fn write_html(report: &Report, opts: &PrintOptions, out: &mut dyn Write) -> io::Result<()> {
     let mut page = String::new();
@@ -420,7 +403,7 @@ mod tests {
     fn escaping_covers_markup_quotes_and_control_characters() {
         assert_eq!(
             escape("<script>\"a\" & 'b'\u{1b}[31m"),
-            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&#x1b;[31m"
+            "&lt;script&gt;&quot;a&quot; &amp; &apos;b&apos;[31m"
         );
     }
 
