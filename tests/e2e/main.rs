@@ -16,6 +16,7 @@ mod kubectl_plugin;
 mod live;
 mod migrate;
 mod redaction;
+mod report_schema;
 mod rule_examples;
 mod scaling;
 mod team;
