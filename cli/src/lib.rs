@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod credentials;
 pub mod diag;
 pub mod export;
 pub mod live;
@@ -17,6 +18,7 @@ pub mod redact;
 pub mod report;
 pub mod style;
 pub mod suppress;
+pub mod terminal;
 pub mod timings;
 pub mod version;
 
@@ -45,7 +47,13 @@ pub fn run(args: Vec<OsString>) -> Exit {
         Ok(cli) => cli,
         Err(e) => {
             let code = e.exit_code();
-            let _ = e.print();
+            // clap quotes the arguments it rejects: through the redactor.
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                diag::raw(&text);
+            } else {
+                let _ = commands::emit_text(&text);
+            }
             return if code == 0 { Exit::Clean } else { Exit::Error };
         }
     };

@@ -4,11 +4,14 @@ mod support;
 
 mod catalog;
 mod check;
+mod credential_parity;
 mod engines;
 mod export;
 mod gatekeeper;
 mod golden;
+mod hardening;
 mod hostile;
+mod hostile_migration;
 mod kubectl_plugin;
 mod live;
 mod migrate;

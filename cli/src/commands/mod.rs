@@ -44,17 +44,22 @@ pub fn dispatch(cli: Cli) -> Result<Exit, CliError> {
     }
 }
 
-/// Writes to stdout through a buffer. A closed pipe (`| head`) is not an error:
+/// Writes to stdout through the credential redactor and a buffer. A closed pipe (`| head`) is not an error:
 /// the output is simply cut short.
 pub(crate) fn emit(print: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), CliError> {
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = crate::redact::ScrubbingWriter::new(BufWriter::new(stdout.lock()));
     let result = print(&mut out).and_then(|()| out.flush());
     match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError::new(format!("writing output: {e}"))),
         Ok(()) => Ok(()),
     }
+}
+
+/// [`emit`] for a finished text.
+pub fn emit_text(text: &str) -> Result<(), CliError> {
+    emit(|out| out.write_all(text.as_bytes()))
 }
 
 /// The embedded policies plus any custom policy directories.
@@ -67,6 +72,14 @@ pub(crate) fn load_bundle(dirs: &[PathBuf]) -> Result<Bundle, CliError> {
                 dir.display()
             ))
             .hint("--policy takes a directory of .rego files"));
+        }
+        // A policy file's secrets are masked wherever a message quotes them.
+        for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "rego") {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    crate::redact::learn_text(&text);
+                }
+            }
         }
         bundle.add_dir(dir).map_err(|errors| {
             let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
