@@ -163,11 +163,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_suppressed: bool,
 
-    /// Compare with a baseline of known findings (written when FILE does not exist); only new findings fail
+    /// Compare with a baseline of known findings; only new findings fail (write it first with --update-baseline)
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
-    /// Rewrite the --baseline file with the current findings
+    /// Write (or rewrite) the --baseline file with the current findings
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
 
@@ -186,6 +186,10 @@ pub struct CheckArgs {
     /// Largest manifest file read, in MiB
     #[arg(long, default_value_t = 64, value_name = "MIB")]
     pub max_file_size: u64,
+
+    /// Succeed when -f matches no manifest (by default an empty directory is an error)
+    #[arg(long, requires = "filenames")]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Args)]
@@ -245,6 +249,10 @@ pub struct MigrateArgs {
     /// Largest manifest file read, in MiB
     #[arg(long, default_value_t = 64, value_name = "MIB")]
     pub max_file_size: u64,
+
+    /// Succeed when -f matches no manifest (by default an empty directory is an error)
+    #[arg(long, requires = "filenames")]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod completion;
 pub mod config;
+pub mod credentials;
 pub mod diag;
 pub mod export;
 pub mod live;
@@ -18,6 +19,7 @@ pub mod redact;
 pub mod report;
 pub mod style;
 pub mod suppress;
+pub mod terminal;
 pub mod timings;
 pub mod version;
 
@@ -64,7 +66,13 @@ pub fn run(args: Vec<OsString>) -> Exit {
         Ok(cli) => cli,
         Err(e) => {
             let code = e.exit_code();
-            let _ = e.print();
+            // clap quotes the arguments it rejects: through the redactor.
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                diag::raw(&text);
+            } else {
+                let _ = commands::emit_text(&text);
+            }
             return if code == 0 { Exit::Clean } else { Exit::Error };
         }
     };

@@ -182,7 +182,7 @@ fn migrate_round_trip_to_pod_identity() {
         assert!(files[form].contains("payments-checkout-api"), "{form}");
     }
     assert!(files["pod-identity/associations.sh"].contains(
-        "aws eks create-pod-identity-association --cluster-name prod --namespace payments --service-account checkout-api"
+        "aws eks create-pod-identity-association --cluster-name 'prod' --namespace 'payments' --service-account 'checkout-api'"
     ));
     assert!(files["pod-identity/main.tf"].contains("resource \"aws_eks_pod_identity_association\""));
     assert!(files["pod-identity/eksctl.yaml"].contains("podIdentityAssociations:"));

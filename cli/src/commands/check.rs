@@ -40,8 +40,12 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
     let selected = select_rules(&bundle, &select, &ignore)?;
     let evaluator = match args.engine {
         EngineKind::Native => Engine::Native(Box::new(
-            Evaluator::new(&bundle, &selected)
-                .map_err(|e| CliError::new(format!("policies failed to load: {e:#}")))?,
+            Evaluator::new(&bundle, &selected).map_err(|e| {
+                CliError::new(format!(
+                    "policies failed to load: {}",
+                    crate::redact::without_source_lines(&format!("{e:#}"))
+                ))
+            })?,
         )),
         EngineKind::Wasm => {
             if !args.policies.is_empty() {
@@ -63,8 +67,10 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
         })?;
         (live.batches, live.errors, live.degraded)
     } else {
-        let loaded =
+        let mut loaded =
             evaluate::load_files(&args.filenames, args.max_file_size, &bundle, &mut timings);
+        let empty = evaluate::empty_input_errors(&loaded, args.allow_empty);
+        loaded.errors.extend(empty);
         let context = context_from(args, &bundle, &mut timings);
         (
             vec![Batch {
@@ -141,12 +147,8 @@ fn context_from(
         return Vec::new();
     }
     let loaded = evaluate::load_context(&args.context_from, args.max_file_size, bundle, timings);
-    let redactor = crate::redact::Redactor::from_objects(loaded.manifests.iter().map(|m| &m.value));
     for e in &loaded.errors {
-        diag::warning(&format!(
-            "--context-from: {} (not used as context)",
-            redactor.scrub(&e.to_string())
-        ));
+        diag::warning(&format!("--context-from: {e} (not used as context)"));
     }
     loaded.manifests
 }
@@ -249,7 +251,14 @@ fn apply_team_policy(
     report.summary.expired_exceptions = expired.len();
 
     if let Some(path) = &args.baseline {
-        if args.update_baseline || !path.exists() {
+        if !args.update_baseline && !path.exists() {
+            // A mistyped or not yet committed baseline must not pass the gate.
+            return Err(
+                CliError::new(format!("baseline {} does not exist", path.display()))
+                    .hint("write it first with --update-baseline"),
+            );
+        }
+        if args.update_baseline {
             Baseline::of(&report.findings).write(path)?;
             diag::warning(&format!(
                 "wrote baseline {} with {} findings; later runs fail only on new findings",

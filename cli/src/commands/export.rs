@@ -9,6 +9,8 @@ use crate::Exit;
 use std::path::Path;
 
 pub fn run(args: &ExportArgs) -> Result<Exit, CliError> {
+    // The gator suite carries the rules' examples, fake keys included.
+    crate::redact::allow_bundled_examples(&podauth_policies::Bundle::embedded());
     match &args.target {
         ExportTarget::Kubewarden(a) => run_kubewarden(a),
         ExportTarget::OpaBundle { output } => {
@@ -144,6 +146,6 @@ fn selected<'b>(
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    std::fs::write(path, bytes)
+    crate::redact::write_file(path, bytes)
         .map_err(|e| CliError::new(format!("writing {}: {e}", path.display())))
 }

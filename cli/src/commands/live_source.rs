@@ -92,6 +92,7 @@ pub fn read_clusters(args: &ClusterArgs, bundle: &Bundle) -> Result<LiveBatches,
         out.degraded
             .extend(degraded.iter().map(|s| (*s).to_string()));
         let file: Arc<str> = Arc::from(format!("cluster:{}", cluster.context));
+        crate::redact::learn(&cluster.objects);
         let manifests = cluster
             .objects
             .into_iter()

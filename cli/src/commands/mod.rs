@@ -76,17 +76,22 @@ pub fn complete(words: &[String]) -> Result<(), CliError> {
     emit(|out| out.write_all(text.as_bytes()))
 }
 
-/// Writes to stdout through a buffer. A closed pipe (`| head`) is not an error:
+/// Writes to stdout through the credential redactor and a buffer. A closed pipe (`| head`) is not an error:
 /// the output is simply cut short.
 pub(crate) fn emit(print: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), CliError> {
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = crate::redact::ScrubbingWriter::new(BufWriter::new(stdout.lock()));
     let result = print(&mut out).and_then(|()| out.flush());
     match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError::new(format!("writing output: {e}"))),
         Ok(()) => Ok(()),
     }
+}
+
+/// [`emit`] for a finished text.
+pub fn emit_text(text: &str) -> Result<(), CliError> {
+    emit(|out| out.write_all(text.as_bytes()))
 }
 
 /// The embedded policies plus any custom policy directories.
@@ -99,6 +104,14 @@ pub(crate) fn load_bundle(dirs: &[PathBuf]) -> Result<Bundle, CliError> {
                 dir.display()
             ))
             .hint("--policy takes a directory of .rego files"));
+        }
+        // A policy file's secrets are masked wherever a message quotes them.
+        for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "rego") {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    crate::redact::learn_text(&text);
+                }
+            }
         }
         bundle.add_dir(dir).map_err(|errors| {
             let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -174,7 +187,7 @@ pub(crate) fn dir_target(command: &str, path: &Path, writes: &str) -> Result<(),
 pub(crate) fn write_file_target(target: &FileTarget, bytes: &[u8]) -> Result<(), CliError> {
     match target {
         FileTarget::Stdout => emit(|out| out.write_all(bytes)),
-        FileTarget::File(path) => std::fs::write(path, bytes)
+        FileTarget::File(path) => crate::redact::write_file(path, bytes)
             .map_err(|e| CliError::new(format!("writing {}: {e}", path.display()))),
     }
 }

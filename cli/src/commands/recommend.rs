@@ -243,8 +243,12 @@ pub fn run(args: &RecommendArgs) -> Result<Exit, CliError> {
         resolve(args, &mut Defaults)?
     };
     let bundle = load_bundle(&[])?;
-    let evaluator = Evaluator::new(&bundle, &[])
-        .map_err(|e| CliError::new(format!("policies failed to load: {e:#}")))?;
+    let evaluator = Evaluator::new(&bundle, &[]).map_err(|e| {
+        CliError::new(format!(
+            "policies failed to load: {}",
+            crate::redact::without_source_lines(&format!("{e:#}"))
+        ))
+    })?;
     let doc = InputDocument::new(serde_json::json!({ "answers": answers.policy_input() }));
     let answer = evaluator
         .evaluate_rule(&doc, RULE)

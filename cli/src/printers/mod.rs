@@ -73,6 +73,13 @@ pub fn print_report(
     opts: &PrintOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let for_terminal;
+    let report = if matches!(format, Format::Table | Format::Github) {
+        for_terminal = escaped_for_terminal(report);
+        &for_terminal
+    } else {
+        report
+    };
     match format {
         Format::Table => write_table(
             report,
@@ -99,4 +106,57 @@ pub fn print_report(
         Format::Github => github::write_github(report, out),
         Format::Html => html::write_html(report, opts, out),
     }
+}
+
+/// The report with every string from input passed through
+/// [`crate::terminal::escape_control`], for the formats read on a terminal or in
+/// a CI log (JSON, YAML, SARIF and JUnit escape control characters themselves).
+fn escaped_for_terminal(report: &Report) -> Report {
+    fn esc(s: &mut String) {
+        if let std::borrow::Cow::Owned(e) = crate::terminal::escape_control(s) {
+            *s = e;
+        }
+    }
+    fn resource(r: &mut crate::report::Resource) {
+        esc(&mut r.api_version);
+        esc(&mut r.kind);
+        esc(&mut r.name);
+        r.namespace.iter_mut().for_each(esc);
+    }
+    fn finding(f: &mut crate::report::Finding) {
+        resource(&mut f.resource);
+        f.cluster.iter_mut().for_each(esc);
+        f.source.iter_mut().for_each(|s| esc(&mut s.file));
+        esc(&mut f.path);
+        esc(&mut f.message);
+    }
+    let mut r = report.clone();
+    r.findings.iter_mut().for_each(finding);
+    for s in &mut r.suppressed {
+        finding(&mut s.finding);
+        match &mut s.suppression {
+            crate::suppress::Suppression::Inline { reason } => reason.iter_mut().for_each(esc),
+            crate::suppress::Suppression::Config { reason, .. } => esc(reason),
+            crate::suppress::Suppression::Baseline => {}
+        }
+    }
+    for w in &mut r.workloads {
+        resource(&mut w.resource);
+        w.cluster.iter_mut().for_each(esc);
+        w.source.iter_mut().for_each(|s| esc(&mut s.file));
+        for s in [
+            &mut w.service_account,
+            &mut w.effective,
+            &mut w.recommended,
+            &mut w.reason,
+        ] {
+            esc(s);
+        }
+        w.methods.iter_mut().for_each(esc);
+    }
+    for e in &mut r.errors {
+        esc(&mut e.file);
+        esc(&mut e.message);
+    }
+    r
 }
