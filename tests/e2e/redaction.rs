@@ -447,3 +447,64 @@ fn no_canary_in_config_baseline_policy_or_manifest_errors() {
         assert_no_canary(what, &format!("{}{}", run.stdout, run.stderr));
     }
 }
+
+#[test]
+fn no_canary_in_a_live_migration() {
+    use podauth_test_apiserver::{write_kubeconfig, ApiServer, Scenario};
+    let deployment = serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "uploader", "namespace": "canary",
+            "labels": {"app": "uploader", "leaked": LABEL_KEY_ID},
+            "annotations": {"note": format!("key {KEY_ID}")}},
+        "spec": {"selector": {"matchLabels": {"app": "uploader"}}, "template": {
+            "metadata": {"labels": {"app": "uploader"},
+                "annotations": {"iam.amazonaws.com/role": "canary-uploader"}},
+            "spec": {"serviceAccountName": "uploader", "containers": [{
+                "name": "app", "image": "example.com/uploader:1.4.2",
+                "args": [format!("--aws-secret-access-key={ARG_SECRET}"), "--aws-secret-access-key", SPLIT_SECRET],
+                "command": ["sh", "-c", format!("AWS_SECRET_ACCESS_KEY={CMD_SECRET} aws s3 ls")],
+                "env": [{"name": "AWS_ACCESS_KEY_ID", "value": KEY_ID},
+                        {"name": "AWS_SECRET_ACCESS_KEY", "value": SECRET}]}]}}}
+    });
+    let sa = serde_json::json!({"apiVersion": "v1", "kind": "ServiceAccount",
+        "metadata": {"name": "uploader", "namespace": "canary"}});
+    let fixtures = tree(&[
+        ("deployment.json", &deployment.to_string()),
+        ("serviceaccount.json", &sa.to_string()),
+    ]);
+    let server = ApiServer::start(Scenario::from_dir(fixtures.path()).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    write_kubeconfig(&kubeconfig, &[server.token_context("prod")]).unwrap();
+    let plan = dir.path().join("plan");
+    let run = podauth(&[
+        "migrate",
+        "-A",
+        "--kubeconfig",
+        kubeconfig.to_str().unwrap(),
+        "--request-timeout",
+        "10s",
+        "-o",
+        plan.to_str().unwrap(),
+        "--to",
+        "irsa",
+        "--account-id",
+        "111122223333",
+        "--oidc-provider",
+        "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_no_canary(
+        "live migrate output",
+        &format!("{}{}", run.stdout, run.stderr),
+    );
+    let files = files_under(&plan);
+    let base = files
+        .iter()
+        .find(|(p, _)| p.ends_with("base/canary.deployment.uploader.yaml"))
+        .expect("a base copy");
+    assert!(base.1.contains("example.com/uploader:1.4.2"), "{}", base.1);
+    for (path, text) in &files {
+        assert_no_canary(path, text);
+    }
+}

@@ -10,7 +10,14 @@ use std::path::Path;
 
 pub fn run(args: &ExportArgs) -> Result<Exit, CliError> {
     // The gator suite carries the rules' examples, fake keys included.
-    crate::redact::allow_bundled_examples(&podauth_policies::Bundle::embedded());
+    let embedded = podauth_policies::Bundle::embedded();
+    crate::redact::allow_examples(
+        embedded
+            .rules
+            .iter()
+            .flat_map(|r| &r.examples)
+            .map(|e| e.text.as_str()),
+    );
     match &args.target {
         ExportTarget::Kubewarden(a) => run_kubewarden(a),
         ExportTarget::OpaBundle { output } => {
