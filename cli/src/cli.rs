@@ -44,7 +44,7 @@ pub enum Command {
     Test(TestArgs),
     /// Plan the move to IRSA or EKS Pod Identity: patches, IAM trust policies, associations, MIGRATION.md
     #[command(
-        after_help = "Examples:\n  # Plan from manifests, targets from the decision guide\n  kubectl podauth migrate -f k8s/ -o migration/ --account-id 111122223333 \\\n    --oidc-provider oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE --cluster-name prod --region eu-west-1\n\n  # Everything to EKS Pod Identity\n  kubectl podauth migrate -f k8s/ -o migration/ --to pod-identity --cluster-name prod --account-id 111122223333\n\n  # Review the Kubernetes changes, then apply them\n  kubectl kustomize migration/ | kubectl podauth check -f -\n\nNothing is applied to a cluster or to AWS. See docs/migration.md."
+        after_help = "Examples:\n  # Plan from manifests, targets from the decision guide\n  kubectl podauth migrate -f k8s/ -o migration/ --account-id 111122223333 \\\n    --oidc-provider oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE \\\n    --cluster-name prod --region eu-west-1\n\n  # Everything to EKS Pod Identity\n  kubectl podauth migrate -f k8s/ -o migration/ --to pod-identity \\\n    --cluster-name prod --account-id 111122223333\n\n  # Review the Kubernetes changes, then apply them\n  kubectl kustomize migration/ | kubectl podauth check -f -\n\nNothing is applied to a cluster or to AWS. See docs/migration.md."
     )]
     Migrate(MigrateArgs),
     /// Answer the decision guide: which pod authentication method to use, and why

@@ -2,6 +2,11 @@
 //! `kubectl`) the way users and CI do.
 mod support;
 
+/// The seeded estate generator of `cargo xtask corpus`, shared rather than copied.
+#[allow(dead_code, clippy::print_stderr)] // `run` is the xtask command line
+#[path = "../../xtask/src/corpus.rs"]
+mod corpus;
+
 mod catalog;
 mod check;
 mod completion;
@@ -23,5 +28,7 @@ mod report_html;
 mod report_schema;
 mod rule_examples;
 mod scaling;
+mod sharding;
 mod team;
 mod terminal;
+mod wiring;

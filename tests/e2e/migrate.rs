@@ -1,6 +1,6 @@
 //! `kubectl podauth migrate` and `kubectl podauth recommend`, end to end: the
 //! plan is rendered with the real `kubectl kustomize` and checked again.
-use crate::support::{podauth, podauth_stdin, tree};
+use crate::support::{hermetic, podauth, podauth_stdin, tree};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -54,7 +54,7 @@ fn files(dir: &Path) -> BTreeMap<String, String> {
 }
 
 fn kustomize(dir: &Path) -> String {
-    let out = Command::new("kubectl")
+    let out = hermetic(&mut Command::new("kubectl"))
         .arg("kustomize")
         .arg(dir)
         .output()

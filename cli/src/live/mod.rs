@@ -235,6 +235,45 @@ pub fn context_names(kubeconfig: Option<PathBuf>) -> Vec<String> {
     }
 }
 
+/// Debug builds only (the end-to-end tests): the directory that stands in for
+/// `/var/run/secrets/kubernetes.io/serviceaccount` (token, ca.crt, namespace).
+#[cfg(debug_assertions)]
+pub const TEST_SERVICE_ACCOUNT_DIR_ENV: &str = "PODAUTH_TEST_SERVICEACCOUNT_DIR";
+
+/// The pod's ServiceAccount, found as kube-rs and client-go find it:
+/// `KUBERNETES_SERVICE_HOST`/`_PORT` and the files kubelet mounts. Release
+/// builds always read kubelet's fixed path; debug builds let the end-to-end
+/// tests mount the files elsewhere (tests/e2e/live.rs).
+fn in_cluster_config() -> Result<kube::Config, String> {
+    #[cfg(debug_assertions)]
+    if let Some(dir) = std::env::var_os(TEST_SERVICE_ACCOUNT_DIR_ENV) {
+        return in_cluster_config_from(std::path::Path::new(&dir));
+    }
+    kube::Config::incluster().map_err(|e| fetch::one_line(&e))
+}
+
+/// [`kube::Config::incluster`] with the ServiceAccount files in `dir`.
+#[cfg(debug_assertions)]
+fn in_cluster_config_from(dir: &std::path::Path) -> Result<kube::Config, String> {
+    let var = |name: &str| std::env::var(name).map_err(|e| format!("{name}: {e}"));
+    let (host, port) = (
+        var("KUBERNETES_SERVICE_HOST")?,
+        var("KUBERNETES_SERVICE_PORT")?,
+    );
+    let url = format!("https://{host}:{port}")
+        .parse()
+        .map_err(|e| format!("in-cluster address: {e}"))?;
+    let mut config = kube::Config::new(url);
+    let ns_file = dir.join("namespace");
+    config.default_namespace = std::fs::read_to_string(&ns_file)
+        .map_err(|e| format!("{}: {e}", ns_file.display()))?
+        .trim()
+        .to_string();
+    config.root_cert_file = Some(dir.join("ca.crt"));
+    config.auth_info.token_file = Some(dir.join("token").display().to_string());
+    Ok(config)
+}
+
 async fn targets(opts: &LiveOptions) -> Result<Vec<Target>, LiveError> {
     let err = |message: String| LiveError {
         context: String::new(),
@@ -248,14 +287,13 @@ async fn targets(opts: &LiveOptions) -> Result<Vec<Target>, LiveError> {
                     .into(),
             ));
         }
-        return match kube::Config::incluster() {
+        return match in_cluster_config() {
             Ok(config) => Ok(vec![Target {
                 context: IN_CLUSTER.into(),
                 config: Ok(config),
             }]),
             Err(e) => Err(err(format!(
-                "no kubeconfig found (~/.kube/config, KUBECONFIG or --kubeconfig) and not running in a cluster: {}",
-                fetch::one_line(&e)
+                "no kubeconfig found (~/.kube/config, KUBECONFIG or --kubeconfig) and not running in a cluster: {e}"
             ))),
         };
     };
