@@ -20,7 +20,9 @@
 #   ServiceAccount has both an IRSA annotation and a Pod Identity association,
 #   the webhook injects only the Pod Identity variables, so Pod Identity is
 #   effective unless a container sets AWS_ROLE_ARN and
-#   AWS_WEB_IDENTITY_TOKEN_FILE itself. Judgement calls: detection is per
+#   AWS_WEB_IDENTITY_TOKEN_FILE itself. An IRSA role whose known trust policy
+#   does not admit the ServiceAccount (podauth.lib.iam, PA309) stays listed but
+#   is never effective: the next chain step is, or "none". Judgement calls: detection is per
 #   container, and a pod's effective method is the first chain step any of its
 #   containers reaches. Assumed-role means a mounted ConfigMap or Secret file
 #   (key `config`, .../.aws/config, or the file AWS_CONFIG_FILE names) with a
@@ -103,10 +105,13 @@ classify(pod) := {
 # Every fact about one pod: its containers' signals plus pod-level facts
 # (sa-irsa-only: the webhook injects only the Pod Identity variables when a
 # ServiceAccount has both an IRSA annotation and an association).
-facts(pod) := ((sigs | sa_facts) | {"sa-irsa-only" | sa_facts == {"sa-irsa"}}) | others if {
+facts(pod) := ((sigs | sa_facts) | irsa_only) | others if {
 	sigs := {s | some s in signal_names; signal[[pod.ref, s]]}
 	k := sa_key(pod)
 	sa_facts := {"sa-irsa" | data.podauth.lib.k8s.irsa_keys[k]} | {"sa-pi" | data.podauth.lib.k8s.pod_identity_keys[k]}
+	# A known role whose trust policy rejects the ServiceAccount's token (PA309)
+	# gives no web identity credentials: the chain moves on.
+	irsa_only := {"sa-irsa-only" | sa_facts == {"sa-irsa"}; not data.podauth.lib.iam.untrusting_irsa[k]}
 	others := (({"kube2iam" | kube2iam(pod)} | {"csi" | ascp_refs[pod.ref]}) | {"fargate" | fargate(pod)}) | {"windows" | windows(pod)}
 }
 
