@@ -20,6 +20,7 @@ mod hardening;
 mod hostile;
 mod hostile_migration;
 mod integrations;
+mod iam_trust;
 mod kubectl_plugin;
 mod live;
 mod migrate;
