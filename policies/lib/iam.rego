@@ -529,8 +529,12 @@ known_objects := array.concat(
 	data.podauth.lib.objects.context,
 )
 
-# Position of each reviewed object, by identity.
-review_refs[identity(obj)] := ref if some ref, obj in data.podauth.lib.objects.review
+# Positions of the reviewed objects, by identity: a set, since one object may be
+# reviewed twice (the same manifest in two files of one run).
+review_refs[id] contains ref if {
+	some ref, obj in data.podauth.lib.objects.review
+	id := identity(obj)
+}
 
 # A reviewed object an admission engine holds apart from its inventory.
 admitted(id) if {

@@ -48,7 +48,7 @@ deny contains result.finding(ref, user[4], msg) if {
 	count({u[0] | some u in users}) > 1
 	some user in users
 	reported(user, users)
-	ref := data.podauth.lib.iam.review_refs[user[3]]
+	some ref in data.podauth.lib.iam.review_refs[user[3]]
 	names := sort({sprintf("%s/%s (%s)", [u[0], u[1], u[2]]) | some u in users})
 	msg := sprintf("the IAM role %s is shared by ServiceAccounts in %d namespaces: %s; give each workload its own role", [role_label(role, users), count({u[0] | some u in users}), concat(", ", names)])
 }
