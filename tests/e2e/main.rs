@@ -4,6 +4,7 @@ mod support;
 
 mod catalog;
 mod check;
+mod consistency;
 mod engines;
 mod export;
 mod gatekeeper;
