@@ -6,9 +6,9 @@
 # scope: package
 package podauth.lib.aws
 
-# Access key ids as gitleaks and trufflehog define them; word-bounded so a key
-# embedded in a URL or connection string is still found.
-access_key_id_pattern := `(?:^|[^A-Z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})(?:[^A-Z0-9]|$)`
+# Access key ids as gitleaks and trufflehog define them (cli/src/credentials.rs
+# is the Rust side; tests/e2e/credential_parity.rs keeps the two equal).
+access_key_id_pattern := `(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}`
 
 maybe_key_id(s) if {
 	some prefix in ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"]
@@ -18,14 +18,17 @@ maybe_key_id(s) if {
 # Documentation keys such as AKIAIOSFODNN7EXAMPLE (gitleaks allowlist `.+EXAMPLE$`).
 documentation_key(k) if endswith(k, "EXAMPLE")
 
-# The non-documentation access key ids inside a string. The substring test
-# first keeps the regex off the vast majority of values.
+# The non-documentation access key ids inside a string: every maximal run of
+# [A-Z0-9] that is exactly a key id (word-bounded, so a key embedded in a URL
+# or connection string is still found, and two keys one character apart are
+# both found).
+# The substring test first keeps the regex off the vast majority of values.
 access_key_ids(s) := {k |
 	is_string(s)
 	count(s) >= 20
 	maybe_key_id(s)
-	some m in regex.find_all_string_submatch_n(access_key_id_pattern, s, -1)
-	k := m[1]
+	some k in regex.find_n(`[A-Z0-9]{20,}`, s, -1)
+	regex.match(concat("", ["^", access_key_id_pattern, "$"]), k)
 	not documentation_key(k)
 }
 
@@ -110,3 +113,28 @@ arn_account(arn) := parts[4] if {
 	parts := split(arn, ":")
 	count(parts) >= 6
 }
+
+# A secret access key's shape: 40 base64 characters standing alone.
+secret_key_shape_pattern := `(?:^|[^A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?:[^A-Za-z0-9/+=]|$)`
+
+# Prefixes of the session tokens STS issues.
+session_token_pattern := `FwoGZXIvYXdz|IQoJb3JpZ2luX2Vj|IQoGZXIvYXdz`
+
+# Input text a message may quote in full: printable, not too long, and with
+# nothing that is or looks like a credential (documentation keys included).
+quotable(s) if {
+	is_string(s)
+	count(s) <= 256
+	regex.match(`^[ -~]*$`, s)
+	not regex.match(access_key_id_pattern, s)
+	not regex.match(secret_key_shape_pattern, s)
+	not regex.match(session_token_pattern, s)
+}
+
+# An annotation or config value in a message: quoted when quotable, else by
+# its length only. Non-strings (an offline manifest's number) as they are.
+quote_value(v) := sprintf("%q", [v]) if {
+	quotable(v)
+} else := sprintf("(a %d-character value, not shown)", [count(v)]) if {
+	is_string(v)
+} else := sprintf("%v", [v])

@@ -1,7 +1,7 @@
 //! Issue 14: the rules and the workload classification read one fact layer, so
 //! they must never disagree. Checked over `examples/`, every rule's good and bad
 //! examples, and a generated corpus of varied pod shapes
-//! (`cargo xtask corpus --shapes`):
+//! (`cargo xtask corpus --shapes`, the same generator):
 //!
 //! - PA305 implies effective `static-credentials` or `hardcoded-credentials`;
 //! - PA201 implies effective `node-role`;
@@ -13,7 +13,6 @@ use crate::support::{podauth, root, rule_examples};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 use yaml_rust2::{Yaml, YamlEmitter, YamlLoader};
 
 /// The security ranking (podauth.workloads.ranks).
@@ -340,24 +339,7 @@ fn expected(shape: &str, identity: bool) -> Option<&'static str> {
 fn rules_and_workloads_agree_on_varied_pod_shapes() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("shapes");
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "-q",
-            "-p",
-            "xtask",
-            "--",
-            "corpus",
-            "--shapes",
-            "--objects",
-            "1500",
-            "--out",
-        ])
-        .arg(&dir)
-        .current_dir(root())
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "cargo xtask corpus --shapes failed");
+    crate::corpus::generate_shapes(&dir, 1500, 1).unwrap();
     let mut all = violations("corpus", &dir);
 
     let report = podauth(&["check", "-f", dir.to_str().unwrap(), "-o", "json"]).json();
