@@ -931,22 +931,27 @@ node_role_reachable if object.get(data.podauth.lib.objects.parameters, "ec2_node
 # one: no SDK provider reads it without a token file), an access key variable
 # whose value is unknown, envFrom a Secret missing from the context, or a
 # volume mounted at a .aws directory.
-unresolved_credentials contains c.ref if {
-	some c in data.podauth.lib.k8s.containers
-	some entry in object.get(c.container, "env", [])
+# A function, not a set over every container: only pods about to be reported
+# as falling back to the node role need it.
+unresolved_credentials(pod) if {
+	some field in data.podauth.lib.k8s.container_fields
+	some c in object.get(pod.spec, field, [])
+	unresolved_in(pod, c)
+}
+
+unresolved_in(_, c) if {
+	some entry in object.get(c, "env", [])
 	data.podauth.lib.facts.unresolved_credential_env_names[k8s.env_name(entry)]
 }
 
-unresolved_credentials contains c.ref if {
-	some c in data.podauth.lib.k8s.containers
-	some src in object.get(c.container, "envFrom", [])
+unresolved_in(pod, c) if {
+	some src in object.get(c, "envFrom", [])
 	is_string(src.secretRef.name)
-	not data.podauth.lib.k8s.secrets[k8s.key(c.pod.namespace, src.secretRef.name)]
+	not data.podauth.lib.k8s.secrets[k8s.key(pod.namespace, src.secretRef.name)]
 }
 
-unresolved_credentials contains c.ref if {
-	some c in data.podauth.lib.k8s.containers
-	some mount in object.get(c.container, "volumeMounts", [])
+unresolved_in(_, c) if {
+	some mount in object.get(c, "volumeMounts", [])
 	is_string(mount.mountPath)
 	aws_directory(mount.mountPath)
 }

@@ -10,6 +10,7 @@ mod corpus;
 mod catalog;
 mod check;
 mod completion;
+mod consistency;
 mod credential_parity;
 mod engines;
 mod export;

@@ -10,6 +10,10 @@
 //! The generator also counts the findings each rule must report on what it
 //! planted ([`Corpus::planted`]); tests/e2e/sharding.rs includes this file and
 //! checks the counts on every engine path.
+//!
+//! With `--shapes`, every team instead runs one workload of each pod shape in
+//! `SHAPES` (credential sources, SDK signals and identities in varied
+//! combinations), for tests/e2e/consistency.rs.
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -53,8 +57,12 @@ pub fn run(args: &[String]) -> Result<()> {
         .parse()?;
     let out = value("--out").context("--out DIR is required")?;
     let seed: u64 = value("--seed").map_or(Ok(1), |s| s.parse())?;
-    let written = generate(Path::new(&out), objects, seed)?;
-    eprintln!("wrote {} objects to {out}", written.objects);
+    let written = if args.iter().any(|a| a == "--shapes") {
+        generate_shapes(Path::new(&out), objects, seed)?
+    } else {
+        generate(Path::new(&out), objects, seed)?.objects
+    };
+    eprintln!("wrote {written} objects to {out}");
     Ok(())
 }
 
@@ -297,4 +305,156 @@ fn association(ns: &str, service_account: &str, tag: &str) -> String {
     format!(
         "apiVersion: eks.services.k8s.aws/v1alpha1\nkind: PodIdentityAssociation\nmetadata:\n  name: {ns}-{service_account}-{tag}\n  namespace: platform-identity\nspec:\n  clusterName: estate\n  namespace: {ns}\n  serviceAccount: {service_account}\n  roleARN: arn:aws:iam::111122223333:role/{ns}-{service_account}\n"
     )
+}
+
+// --- Varied pod shapes (`--shapes`) ------------------------------------------------
+
+/// The pod shapes of `--shapes`: a name (the workload is `<name>-<n>`) and how
+/// its pod template and context look. Flow-style YAML keeps each one a line.
+struct Shape {
+    name: &'static str,
+    /// Image of the main container.
+    image: &'static str,
+    /// Flow-style YAML sequences and mappings of the main container.
+    env: &'static str,
+    env_from: &'static str,
+    args: &'static str,
+    mounts: &'static str,
+    /// Pod-level: volumes (flow-style YAML), extra template labels and
+    /// annotations (flow-style mapping entries).
+    volumes: &'static str,
+    labels: &'static str,
+    annotations: &'static str,
+    /// Objects the shape needs in its namespace ({ns} and {name} are filled in).
+    extra: &'static [&'static str],
+}
+
+const fn shape(name: &'static str) -> Shape {
+    Shape {
+        name,
+        image: "registry.example.com/app:1.0",
+        env: "[]",
+        env_from: "[]",
+        args: "[]",
+        mounts: "[]",
+        volumes: "[]",
+        labels: "",
+        annotations: "",
+        extra: &[],
+    }
+}
+
+const REGION: &str = "[{name: AWS_REGION, value: eu-west-1}]";
+
+const KEY_SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata: {name: {name}-keys, namespace: {ns}}\nstringData: {AWS_ACCESS_KEY_ID: AKIAQ3EGUNZ5CORPUS01, AWS_SECRET_ACCESS_KEY: corpusFAKEsecretXXXXXXXXXXXXXXXXXXXXXXXX}\n";
+
+const SHAPES: &[Shape] = &[
+    Shape { env: REGION, ..shape("region") },
+    shape("plain"),
+    Shape { env: "[{name: AWS_VPC_K8S_CNI_LOGLEVEL, value: DEBUG}]", ..shape("cni-setting") },
+    Shape { env: "[{name: AWS_ROLE_ARN, value: 'arn:aws:iam::111122223333:role/app'}, {name: AWS_REGION, value: eu-west-1}]", ..shape("bare-role-arn") },
+    Shape { env: "[{name: AWS_ROLE_ARN, value: 'arn:aws:iam::111122223333:role/app'}, {name: AWS_WEB_IDENTITY_TOKEN_FILE, value: /var/run/secrets/token}]", ..shape("irsa-by-hand") },
+    Shape { image: "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300049.1", env: "[{name: HOST_IP, valueFrom: {fieldRef: {fieldPath: status.hostIP}}}]", ..shape("cloudwatch-agent") },
+    Shape { image: "public.ecr.aws/karpenter/controller:1.0.6", ..shape("karpenter") },
+    Shape { env: "[{name: AWS_REGION, value: eu-west-1}, {name: AWS_EC2_METADATA_DISABLED, value: 'true'}]", ..shape("imds-disabled") },
+    Shape { env: "[{name: AWS_ACCESS_KEY_ID, value: AKIAQ3EGUNZ5CORPUS02}, {name: AWS_REGION, value: eu-west-1}]", ..shape("literal-key") },
+    Shape { args: "['--region=eu-west-1', '--aws-secret-access-key', 'corpusFAKEsecretYYYYYYYYYYYYYYYYYYYYYYYY']", ..shape("secret-in-args") },
+    Shape { args: "['sh', '-c', 'AWS_SECRET_ACCESS_KEY=corpusFAKEsecretZZZZZZZZZZZZZZZZZZZZZZZZ exec uploader']", ..shape("secret-in-shell") },
+    Shape {
+        env: "[{name: AWS_ACCESS_KEY_ID, valueFrom: {secretKeyRef: {name: '{name}-keys', key: AWS_ACCESS_KEY_ID}}}, {name: AWS_SECRET_ACCESS_KEY, valueFrom: {secretKeyRef: {name: '{name}-keys', key: AWS_SECRET_ACCESS_KEY}}}]",
+        extra: &[KEY_SECRET],
+        ..shape("secret-keys")
+    },
+    Shape {
+        env: "[{name: S3_ACCESS_KEY, valueFrom: {secretKeyRef: {name: '{name}-keys', key: AWS_ACCESS_KEY_ID}}}, {name: S3_SECRET_KEY, valueFrom: {secretKeyRef: {name: '{name}-keys', key: AWS_SECRET_ACCESS_KEY}}}, {name: AWS_ACCESS_KEY_ID, value: '$(S3_ACCESS_KEY)'}, {name: AWS_SECRET_ACCESS_KEY, value: '$(S3_SECRET_KEY)'}]",
+        extra: &[KEY_SECRET],
+        ..shape("keys-by-reference")
+    },
+    Shape { env_from: "[{prefix: AWS_, secretRef: {name: '{name}-prefixed'}}]", extra: &["apiVersion: v1\nkind: Secret\nmetadata: {name: {name}-prefixed, namespace: {ns}}\nstringData: {ACCESS_KEY_ID: AKIAQ3EGUNZ5CORPUS03, SECRET_ACCESS_KEY: corpusFAKEsecretWWWWWWWWWWWWWWWWWWWWWWWW}\n"], ..shape("env-from-prefix") },
+    Shape { env_from: "[{configMapRef: {name: '{name}-settings'}}]", extra: &["apiVersion: v1\nkind: ConfigMap\nmetadata: {name: {name}-settings, namespace: {ns}}\ndata: {AWS_REGION: eu-west-1, LOG_LEVEL: info}\n"], ..shape("env-from-config") },
+    Shape { env_from: "[{secretRef: {name: '{name}-unknown'}}]", env: REGION, ..shape("env-from-missing") },
+    Shape {
+        mounts: "[{name: aws, mountPath: /root/.aws, readOnly: true}]",
+        volumes: "[{name: aws, secret: {secretName: '{name}-file'}}]",
+        extra: &["apiVersion: v1\nkind: Secret\nmetadata: {name: {name}-file, namespace: {ns}}\nstringData: {credentials: \"[default]\\naws_access_key_id = AKIAQ3EGUNZ5CORPUS04\\naws_secret_access_key = corpusFAKEsecretVVVV\\n\"}\n"],
+        ..shape("credentials-file")
+    },
+    Shape {
+        env: "[{name: AWS_CONFIG_FILE, value: /etc/aws/config}, {name: AWS_REGION, value: eu-west-1}]",
+        mounts: "[{name: aws, mountPath: /etc/aws, readOnly: true}]",
+        volumes: "[{name: aws, configMap: {name: '{name}-profile'}}]",
+        extra: &["apiVersion: v1\nkind: ConfigMap\nmetadata: {name: {name}-profile, namespace: {ns}}\ndata: {config: \"[default]\\nrole_arn = arn:aws:iam::444455556666:role/cross\\ncredential_source = EcsContainer\\n\"}\n"],
+        ..shape("assumed-role-profile")
+    },
+    Shape { env: REGION, annotations: "iam.amazonaws.com/role: '{ns}-{name}'", ..shape("kube2iam") },
+    Shape { env: REGION, labels: ", eks.amazonaws.com/fargate-profile: default", ..shape("fargate") },
+    Shape { env: "[{name: AWS_CONTAINER_CREDENTIALS_FULL_URI, value: 'http://169.254.170.23/v1/credentials'}, {name: AWS_REGION, value: eu-west-1}]", ..shape("pod-identity-env") },
+    Shape {
+        env: REGION,
+        volumes: "[{name: secrets, csi: {driver: secrets-store.csi.k8s.io, readOnly: true, volumeAttributes: {secretProviderClass: '{name}'}}}]",
+        ..shape("ascp")
+    },
+];
+
+/// A corpus of about `target` objects where every team runs each shape once,
+/// under a ServiceAccount that is missing, plain, on IRSA or on Pod Identity.
+pub fn generate_shapes(dir: &Path, target: usize, seed: u64) -> Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let mut rng = Rng(seed);
+    let mut docs: Vec<String> = Vec::new();
+    let mut team = 0;
+    while docs.len() < target {
+        team += 1;
+        docs.extend(shaped_team(&mut rng, team));
+    }
+    docs.truncate(target);
+    for (i, chunk) in docs.chunks(500).enumerate() {
+        std::fs::write(dir.join(format!("shapes-{i:04}.yaml")), chunk.join("---\n"))?;
+    }
+    Ok(docs.len())
+}
+
+fn shaped_team(rng: &mut Rng, team: usize) -> Vec<String> {
+    const KINDS: [&str; 5] = ["Deployment", "StatefulSet", "DaemonSet", "Job", "Pod"];
+    let ns = format!("shapes-{team:05}");
+    let mut out = vec![format!(
+        "apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n"
+    )];
+    for (i, s) in SHAPES.iter().enumerate() {
+        let name = format!("{}-{i:02}", s.name);
+        let fill = |t: &str| t.replace("{ns}", &ns).replace("{name}", &name);
+        match rng.next() % 4 {
+            0 => {}
+            1 => out.push(format!("apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: {name}, namespace: {ns}}}\n")),
+            2 => out.push(format!("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n  namespace: {ns}\n  annotations: {{eks.amazonaws.com/role-arn: 'arn:aws:iam::111122223333:role/{ns}-{name}'}}\n")),
+            _ => {
+                out.push(format!("apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: {name}, namespace: {ns}}}\n"));
+                out.push(format!("apiVersion: eks.services.k8s.aws/v1alpha1\nkind: PodIdentityAssociation\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {{clusterName: prod, namespace: {ns}, serviceAccount: {name}, roleARN: 'arn:aws:iam::111122223333:role/{ns}-{name}'}}\n"));
+            }
+        }
+        out.extend(s.extra.iter().map(|t| fill(t)));
+        if s.name == "ascp" {
+            out.push(fill("apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata: {name: {name}, namespace: {ns}}\nspec: {provider: aws, parameters: {objects: '- objectName: {ns}/{name}'}}\n"));
+        }
+        let pod_spec = format!(
+            "{{serviceAccountName: {name}, restartPolicy: {restart}, containers: [{{name: main, image: '{image}', env: {env}, envFrom: {env_from}, args: {args}, volumeMounts: {mounts}}}], volumes: {volumes}}}",
+            restart = "Always",
+            image = s.image,
+            env = fill(s.env),
+            env_from = fill(s.env_from),
+            args = fill(s.args),
+            mounts = s.mounts,
+            volumes = fill(s.volumes),
+        );
+        let labels = format!("{{app: {name}{}}}", s.labels);
+        let annotations = format!("{{{}}}", fill(s.annotations));
+        let meta = format!("{{labels: {labels}, annotations: {annotations}}}");
+        let kind = KINDS[(rng.next() % KINDS.len() as u64) as usize];
+        out.push(match kind {
+            "Pod" => format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}, labels: {labels}, annotations: {annotations}}}\nspec: {pod_spec}\n"),
+            "Job" => format!("apiVersion: batch/v1\nkind: Job\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {{template: {{metadata: {meta}, spec: {}}}}}\n", pod_spec.replace("restartPolicy: Always", "restartPolicy: Never")),
+            _ => format!("apiVersion: apps/v1\nkind: {kind}\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {{selector: {{matchLabels: {{app: {name}}}}}, template: {{metadata: {meta}, spec: {pod_spec}}}}}\n"),
+        });
+    }
+    out
 }

@@ -5,7 +5,8 @@
 //!   docs/rules.md from rule METADATA, and docs/json-schema.md from
 //!   docs/report.schema.json: each page has one source of truth.
 //! - `ci`: everything CI runs after set-up (fmt and clippy, the Wasm guest included; docs check; tests).
-//! - `corpus --objects N --out DIR [--seed S]`: a seeded benchmark estate.
+//! - `corpus --objects N --out DIR [--seed S] [--shapes]`: a seeded benchmark estate
+//!   (`--shapes`: varied pod shapes for the consistency tests).
 //! - `bench [--dir DIR] [--sizes 1000,10000,100000] [--binary PATH] [--wasm]`: offline check at
 //!   each size with `--timings`, printed as a table (figures only, no asserts).
 //! - `bench --live [--pods N] [--runs R] [--binary PATH] [--apiserver PATH]`: live check

@@ -66,9 +66,9 @@ deny contains result.finding(pod.ref, evidence.path, msg) if {
 	# Cheap index lookups first: most pods stop here.
 	data.podauth.lib.facts.signal[[pod.ref, "imds"]]
 	identity_known(pod)
-	not data.podauth.lib.facts.unresolved_credentials[pod.ref]
 	not facts.node_agent(pod)
 	workloads.effective(pod.ref) == "node-role"
+	not facts.unresolved_credentials(pod)
 	evidence := facts.sdk_evidence(pod)
 	msg := sprintf("%s %q uses the AWS SDK (%s) but ServiceAccount %q has no IRSA role or Pod Identity association and the pod has no credentials of its own: it falls back to the node's instance role", [
 		pod.object.kind, k8s.name(pod.object), evidence.what, pod.service_account,
