@@ -229,9 +229,25 @@ on_windows(pod) if data.podauth.lib.identity.requires_node_label(pod.spec, "beta
 unsupported_pod_identity(pod) := "Fargate" if on_fargate(pod)
 else := "Windows" if on_windows(pod)
 
+# The workloads as check classifies them, with one addition: a pod PA201
+# finds on the node role through a well-known AWS controller image, which the
+# classification (SDK use by AWS_* variables) lists as "none". Read here only,
+# to re-point when the fact layer carries SDK use.
+node_role_findings contains f.ref if some f in data.podauth.rules.PA201.deny
+
+workload_list := array.concat(
+	[w | some w in data.podauth.workloads.workloads; not node_role_none(w)],
+	[object.union(w, {"effective": "node-role"}) | some w in data.podauth.workloads.workloads; node_role_none(w)],
+)
+
+node_role_none(w) if {
+	w.effective == "none"
+	data.podauth.migration.node_role_findings[w.ref]
+}
+
 # decision[ref] = {"migrate": bool, "to", "reason"} for every workload.
 decision[w.ref] := d if {
-	some w in data.podauth.workloads.workloads
+	some w in workload_list
 	pod := data.podauth.lib.k8s.pods[w.ref]
 	d := decide(w, pod, target(w.recommended, pod))
 }
@@ -255,7 +271,7 @@ decide(w, pod, t) := {"migrate": false, "to": "", "reason": sprintf("a controlle
 # --- Migrations --------------------------------------------------------------------------
 
 migrations[w.ref] := m if {
-	some w in data.podauth.workloads.workloads
+	some w in workload_list
 	decision[w.ref].migrate
 	pod := data.podauth.lib.k8s.pods[w.ref]
 	m := migration(w, pod, decision[w.ref].to)
@@ -1095,7 +1111,7 @@ associations := sort({{
 })
 
 skipped := [s |
-	some w in data.podauth.workloads.workloads
+	some w in workload_list
 	d := decision[w.ref]
 	not d.migrate
 	obj := data.podauth.lib.k8s.pods[w.ref].object

@@ -871,7 +871,7 @@ fn migrate_names_one_account_per_plan() {
     );
     assert!(
         md.contains(
-            "arn:aws:iam::111122223333:role/payments-checkout-api` (the existing role, re-trusted)"
+            "arn:aws:iam::111122223333:role/payments-checkout-api`) (the existing role, re-trusted)"
         ),
         "{md}"
     );
@@ -894,7 +894,7 @@ fn migrate_names_one_account_per_plan() {
         md.contains("- Account: `999988887777` (from --account-id)"),
         "{md}"
     );
-    assert!(!md.contains("re-trusted"), "{md}");
+    assert!(!md.contains("(the existing role, re-trusted)"), "{md}");
     assert!(md.contains("Cross-account step: the workload's current role arn:aws:iam::111122223333:role/payments-checkout-api is in account 111122223333"), "{md}");
     assert!(md.contains("- Cross-account:"), "{md}");
     let p = plan(&dir);

@@ -109,7 +109,10 @@ pub fn render(plan: &Value, objects: &[&Value], redactor: &Redactor) -> Files {
         let file = format!("{ns}.{}.{name}.yaml", kind.to_ascii_lowercase());
         if let Some(original) = objects.iter().find(|o| is_object(o, &kind, &ns, &name)) {
             let base = format!("base/{file}");
-            files.insert(base.clone(), yaml(&clean_copy(original)));
+            files.insert(
+                base.clone(),
+                yaml(&without_deleted_values(clean_copy(original), &p)),
+            );
             resources.insert(base);
         }
         let patch = format!("patches/{file}");
@@ -204,6 +207,27 @@ fn is_object(o: &Value, kind: &str, ns: &str, name: &str) -> bool {
     o.get("kind").and_then(Value::as_str) == Some(kind)
         && object_ns == ns
         && meta(o, "name") == name
+}
+
+/// The copy with the values of the entries the patch deletes emptied (a
+/// ConfigMap's AWS keys): the key stays for the patch to delete, the value
+/// never reaches the plan.
+fn without_deleted_values(mut copy: Value, patch: &Value) -> Value {
+    for field in ["data", "binaryData", "stringData"] {
+        let Some(deleted) = patch.get(field).and_then(Value::as_object) else {
+            continue;
+        };
+        if let Some(values) = copy.get_mut(field).and_then(Value::as_object_mut) {
+            for (key, v) in deleted {
+                if v.is_null() {
+                    if let Some(value) = values.get_mut(key) {
+                        *value = Value::String(String::new());
+                    }
+                }
+            }
+        }
+    }
+    copy
 }
 
 /// A YAML document (starting with `---`), ending with a newline.
