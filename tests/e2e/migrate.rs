@@ -622,7 +622,7 @@ fn resolved_rules() -> Vec<String> {
 fn key_values(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
-    for (i, _) in text.match_indices(|c| c == 'A') {
+    for (i, _) in text.match_indices('A') {
         let id = &bytes[i..(i + 20).min(bytes.len())];
         if id.len() == 20
             && (id.starts_with(b"AKIA") || id.starts_with(b"ASIA"))
