@@ -40,6 +40,7 @@ package podauth.migration
 
 import data.podauth.lib.aws
 import data.podauth.lib.decision
+import data.podauth.lib.facts
 import data.podauth.lib.k8s
 import data.podauth.lib.objects
 import data.podauth.workloads
@@ -103,7 +104,7 @@ input_role_arns contains a.role_arn if {
 
 input_role_arns contains v if {
 	some pod in data.podauth.lib.k8s.pods
-	v := k8s.annotations(pod.metadata)[data.podauth.workloads.kube2iam_annotation]
+	v := k8s.annotations(pod.metadata)[data.podauth.lib.facts.kube2iam_annotation]
 	is_string(v)
 	startswith(v, "arn:")
 }
@@ -188,8 +189,8 @@ per_pod_methods := {"irsa", "pod-identity"}
 preferred(pod) := "pod-identity" if {
 	data.podauth.lib.objects.parameters.prefer == "pod-identity"
 	data.podauth.lib.objects.parameters.cluster_type == "eks"
-	not on_fargate(pod)
-	not on_windows(pod)
+	not facts.fargate(pod)
+	not facts.windows(pod)
 } else := "irsa"
 
 # The target: --to, else the recommendation when it is IRSA or Pod Identity
@@ -215,39 +216,12 @@ invalid_irsa_arn(pod) := v if {
 	not aws.valid_role_arn(v)
 }
 
-# As podauth.workloads decides, with rules named by their full path.
-on_fargate(_) if data.podauth.lib.objects.parameters.cluster_type == "eks-fargate"
-
-on_fargate(pod) if is_string(k8s.labels(pod.metadata)["eks.amazonaws.com/fargate-profile"])
-
-on_fargate(pod) if data.podauth.lib.identity.requires_node_label(pod.spec, "eks.amazonaws.com/compute-type", "fargate")
-
-on_windows(pod) if data.podauth.lib.identity.requires_node_label(pod.spec, "kubernetes.io/os", "windows")
-
-on_windows(pod) if data.podauth.lib.identity.requires_node_label(pod.spec, "beta.kubernetes.io/os", "windows")
-
-unsupported_pod_identity(pod) := "Fargate" if on_fargate(pod)
-else := "Windows" if on_windows(pod)
-
-# The workloads as check classifies them, with one addition: a pod PA201
-# finds on the node role through a well-known AWS controller image, which the
-# classification (SDK use by AWS_* variables) lists as "none". Read here only,
-# to re-point when the fact layer carries SDK use.
-node_role_findings contains f.ref if some f in data.podauth.rules.PA201.deny
-
-workload_list := array.concat(
-	[w | some w in data.podauth.workloads.workloads; not node_role_none(w)],
-	[object.union(w, {"effective": "node-role"}) | some w in data.podauth.workloads.workloads; node_role_none(w)],
-)
-
-node_role_none(w) if {
-	w.effective == "none"
-	data.podauth.migration.node_role_findings[w.ref]
-}
+unsupported_pod_identity(pod) := "Fargate" if facts.fargate(pod)
+else := "Windows" if facts.windows(pod)
 
 # decision[ref] = {"migrate": bool, "to", "reason"} for every workload.
 decision[w.ref] := d if {
-	some w in workload_list
+	some w in data.podauth.workloads.workloads
 	pod := data.podauth.lib.k8s.pods[w.ref]
 	d := decide(w, pod, target(w.recommended, pod))
 }
@@ -271,7 +245,7 @@ decide(w, pod, t) := {"migrate": false, "to": "", "reason": sprintf("a controlle
 # --- Migrations --------------------------------------------------------------------------
 
 migrations[w.ref] := m if {
-	some w in workload_list
+	some w in data.podauth.workloads.workloads
 	decision[w.ref].migrate
 	pod := data.podauth.lib.k8s.pods[w.ref]
 	m := migration(w, pod, decision[w.ref].to)
@@ -415,7 +389,7 @@ old_identity(w, pod) := {
 	"description": sprintf("the kube2iam/KIAM role %s", [old_role_arn(v)]),
 } if {
 	w.effective == "kube2iam-kiam"
-	v := trim_space(k8s.annotations(pod.metadata)[data.podauth.workloads.kube2iam_annotation])
+	v := trim_space(k8s.annotations(pod.metadata)[data.podauth.lib.facts.kube2iam_annotation])
 } else := {
 	"kind": "role",
 	"arn": old_role_arn(v),
@@ -500,7 +474,7 @@ spec_pointer(kind) := concat("", [concat("", ["/", s]) | some s in array.concat(
 # sees them: {volume, source, projected (index in projected.sources, or -1),
 # mount_path}.
 credential_file_mounts(c) := [hit |
-	env := data.podauth.workloads.env_of(c)
+	env := data.podauth.lib.facts.env_of(c)
 	some vm in object.get(c.container, "volumeMounts", [])
 	is_object(vm)
 	is_string(vm.name)
@@ -509,24 +483,24 @@ credential_file_mounts(c) := [hit |
 	is_object(vol)
 	vol.name == vm.name
 	some s in volume_file_sources(vol)
-	m := {"mount_path": trim_right(vm.mountPath, "/"), "sub_path": data.podauth.workloads.sub_path(vm), "source": s.source}
-	data.podauth.workloads.may_hold_aws_files(c.pod.namespace, env, m)
+	m := {"mount_path": trim_right(vm.mountPath, "/"), "sub_path": data.podauth.lib.facts.sub_path(vm), "source": s.source}
+	data.podauth.lib.facts.may_hold_aws_files(c.pod.namespace, env, m)
 	static_file(c.pod.namespace, env, m)
 	hit := {"volume": vol.name, "source": s.source, "projected": s.projected, "mount_path": vm.mountPath}
 ]
 
 static_file(ns, env, m) if {
-	some f in data.podauth.workloads.mount_files(ns, env, m)
-	"file-static" in data.podauth.workloads.file_signals(env, f)
+	some f in data.podauth.lib.facts.mount_files(ns, env, m)
+	"file-static" in data.podauth.lib.facts.file_signals(env, f)
 }
 
-volume_file_sources(vol) := [{"source": data.podauth.workloads.source("Secret", vol.secret.secretName, vol.secret), "projected": -1}] if {
+volume_file_sources(vol) := [{"source": data.podauth.lib.facts.source("Secret", vol.secret.secretName, vol.secret), "projected": -1}] if {
 	is_string(vol.secret.secretName)
-} else := [{"source": data.podauth.workloads.source("ConfigMap", vol.configMap.name, vol.configMap), "projected": -1}] if {
+} else := [{"source": data.podauth.lib.facts.source("ConfigMap", vol.configMap.name, vol.configMap), "projected": -1}] if {
 	is_string(vol.configMap.name)
 } else := [{"source": s, "projected": j} |
 	some j, p in vol.projected.sources
-	s := data.podauth.workloads.projected_source(p)
+	s := data.podauth.lib.facts.projected_source(p)
 ] if {
 	is_array(vol.projected.sources)
 } else := []
@@ -537,9 +511,9 @@ volume_file_sources(vol) := [{"source": data.podauth.workloads.source("Secret", 
 credential_env_from(c) := [hit |
 	some i, ef in object.get(c.container, "envFrom", [])
 	is_object(ef)
-	src := data.podauth.workloads.env_from_source(ef)
-	not data.podauth.workloads.eso_owned(c.pod.namespace, src.name)
-	prefix := data.podauth.lib.identity.env_from_prefix(ef)
+	src := data.podauth.lib.facts.env_from_source(ef)
+	not data.podauth.lib.facts.eso_owned(c.pod.namespace, src.name)
+	prefix := data.podauth.lib.facts.env_from_prefix(ef)
 	keys := source_keys(c.pod.namespace, src)
 	aws_keys := {k | some k in keys; data.podauth.lib.aws.static_key_env_names[concat("", [prefix, k])]}
 	count(aws_keys) > 0
@@ -558,7 +532,7 @@ ref_field := {"Secret": "secretRef", "ConfigMap": "configMapRef"}
 
 key_ref_field := {"Secret": "secretKeyRef", "ConfigMap": "configMapKeyRef"}
 
-source_keys(ns, src) := data.podauth.lib.identity.secret_keys(s) if {
+source_keys(ns, src) := data.podauth.lib.facts.secret_keys(s) if {
 	src.kind == "Secret"
 	s := data.podauth.lib.k8s.secrets[k8s.key(ns, src.name)]
 } else := {k | some k, _ in object.get(cm, "data", {})} if {
@@ -566,42 +540,36 @@ source_keys(ns, src) := data.podauth.lib.identity.secret_keys(s) if {
 	cm := data.podauth.lib.k8s.config_maps[k8s.key(ns, src.name)]
 } else := set()
 
-# Flags whose value is an AWS key, compared without case, `-` and `_`.
-credential_flag_names := {
-	"awsaccesskeyid", "accesskeyid", "awsaccesskey", "accesskey",
-	"awssecretaccesskey", "secretaccesskey", "awssecretkey", "secretkey",
-	"awssessiontoken", "sessiontoken",
-}
-
-credential_flag(a) if {
-	startswith(a, "-")
-	credential_flag_names[data.podauth.lib.credentials.normalized_name(trim_left(split(a, "=")[0], "-"))]
-}
-
-# Items of command and args that carry a key: {field, index, shell}. A flag
-# given as two items (--secret-key VALUE) loses both; a key inside a
+# Items of command and args that carry a key, as the facts find them
+# (podauth.lib.facts.literal_credentials): {field, index, shell}. A value given
+# after its flag as the next item loses the flag too; a key inside a
 # shell-script string cannot be cut out and is reported instead (shell: true).
 credential_args(c) := [hit |
-	some field in ["command", "args"]
-	items := object.get(c.container, field, [])
-	is_array(items)
-	some i, a in items
-	is_string(a)
-	some hit in arg_hits(field, items, i, a)
+	some lc in data.podauth.lib.facts.literal_credentials
+	lc.ref == c.ref
+	lc.container == c.name
+	lc.where in ["command", "args"]
+	prefix := concat("", [c.path, ".", lc.where, "["])
+	startswith(lc.path, prefix)
+	i := to_number(trim_suffix(substring(lc.path, count(prefix), -1), "]"))
+	words := c.container[lc.where]
+	some hit in arg_hits(lc.where, words, i)
 ]
 
-arg_hits(field, items, i, a) := [{"field": field, "index": i, "shell": contains(a, " ")}] if {
-	aws.contains_access_key_id(a)
-} else := [{"field": field, "index": i, "shell": false}] if {
-	contains(a, "=")
-	credential_flag(a)
-	aws.literal_credential(substring(a, indexof(a, "=") + 1, -1))
-} else := [{"field": field, "index": i, "shell": false}, {"field": field, "index": i + 1, "shell": false}] if {
-	not contains(a, "=")
-	credential_flag(a)
-	is_string(items[i + 1])
-	not startswith(items[i + 1], "-")
-} else := []
+arg_hits(field, words, i) := [{"field": field, "index": i, "shell": true}] if {
+	contains(trim_space(words[i]), " ")
+} else := [{"field": field, "index": i - 1, "shell": false}, {"field": field, "index": i, "shell": false}] if {
+	i > 0
+	flag_before(words[i - 1])
+} else := [{"field": field, "index": i, "shell": false}]
+
+flag_before(w) if {
+	startswith(w, "-")
+	not contains(w, "=")
+	contains(lower(w), "key")
+}
+
+flag_before(w) if data.podauth.lib.facts.secret_flag(w)
 
 # --- Patches -----------------------------------------------------------------------------
 
@@ -1111,7 +1079,7 @@ associations := sort({{
 })
 
 skipped := [s |
-	some w in workload_list
+	some w in data.podauth.workloads.workloads
 	d := decision[w.ref]
 	not d.migrate
 	obj := data.podauth.lib.k8s.pods[w.ref].object
