@@ -155,6 +155,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "ACCOUNT")]
     pub account_id: Option<String>,
 
+    /// The cluster's OIDC provider (oidc.eks.REGION.amazonaws.com/id/ID); IRSA trust policies of another provider are reported (PA309)
+    #[arg(long, value_name = "PROVIDER")]
+    pub oidc_provider: Option<String>,
+
     /// Team settings file [default: the nearest .podauth.yaml at or above the working directory]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -883,10 +883,13 @@ sdk_evidence(pod) := all[0] if {
 
 # Identity facts of the pod's ServiceAccount (sa-irsa-only: the webhook injects
 # only the Pod Identity variables when a ServiceAccount has both an IRSA
-# annotation and an association).
-service_account_facts(pod) := sa_facts | {"sa-irsa-only" | sa_facts == {"sa-irsa"}} if {
+# annotation and an association). A known role whose trust policy rejects the
+# ServiceAccount's token (PA309) gives no web identity credentials: the chain
+# moves on.
+service_account_facts(pod) := sa_facts | irsa_only if {
 	k := pod.sa_key
 	sa_facts := {"sa-irsa" | data.podauth.lib.k8s.irsa_keys[k]} | {"sa-pi" | data.podauth.lib.k8s.pod_identity_keys[k]}
+	irsa_only := {"sa-irsa-only" | sa_facts == {"sa-irsa"}; not data.podauth.lib.iam.untrusting_irsa[k]}
 }
 
 kube2iam_annotation := "iam.amazonaws.com/role"

@@ -223,8 +223,12 @@ group(api_version) := parts[0] if {
 
 crossplane_groups := {"eks.aws.upbound.io", "eks.aws.m.upbound.io"}
 
+# ACK's kind, and Terraform associations the CLI converts with ACK's field names.
+ack_association_groups := {"eks.services.k8s.aws", "podauth.io"}
+
 # Normalised associations declared by one object: the ACK and Crossplane
-# PodIdentityAssociation kinds, and eksctl ClusterConfig iam.podIdentityAssociations.
+# PodIdentityAssociation kinds (and Terraform's, converted by the CLI), and
+# eksctl ClusterConfig iam.podIdentityAssociations.
 # Each entry: {namespace, service_account, role_arn, path}.
 association_entries(obj) := [{
 	"namespace": obj.spec.namespace,
@@ -233,7 +237,7 @@ association_entries(obj) := [{
 	"path": "spec",
 }] if {
 	obj.kind == "PodIdentityAssociation"
-	group(obj.apiVersion) == "eks.services.k8s.aws"
+	ack_association_groups[group(obj.apiVersion)]
 } else := [{
 	"namespace": obj.spec.forProvider.namespace,
 	"service_account": obj.spec.forProvider.serviceAccount,

@@ -1040,6 +1040,8 @@ trust_policy("pod-identity", _) := {
 		"Effect": "Allow",
 		"Principal": {"Service": "pods.eks.amazonaws.com"},
 		"Action": ["sts:AssumeRole", "sts:TagSession"],
+		# Only associations of this account may use the role (PA406).
+		"Condition": {"StringEquals": {"aws:SourceAccount": data.podauth.migration.account}},
 	}],
 }
 

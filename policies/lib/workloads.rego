@@ -20,7 +20,9 @@
 #   ServiceAccount has both an IRSA annotation and a Pod Identity association,
 #   the webhook injects only the Pod Identity variables, so Pod Identity is
 #   effective unless a container sets AWS_ROLE_ARN and
-#   AWS_WEB_IDENTITY_TOKEN_FILE itself. Judgement calls: detection is per
+#   AWS_WEB_IDENTITY_TOKEN_FILE itself. An IRSA role whose known trust policy
+#   does not admit the ServiceAccount (podauth.lib.iam, PA309) stays listed but
+#   is never effective: the next chain step is, or "none". Judgement calls: detection is per
 #   container, and a pod's effective method is the first chain step any of its
 #   containers reaches. Assumed-role means a mounted ConfigMap or Secret file
 #   (key `config`, .../.aws/config, or the file AWS_CONFIG_FILE names) with a

@@ -19,6 +19,7 @@ mod golden;
 mod hardening;
 mod hostile;
 mod hostile_migration;
+mod iam_trust;
 mod integrations;
 mod kubectl_plugin;
 mod live;

@@ -157,6 +157,7 @@ fn context_from(
 struct Settings {
     fail_on: Severity,
     method: crate::config::MethodSettings,
+    oidc_provider: String,
 }
 
 impl Settings {
@@ -170,7 +171,11 @@ impl Settings {
         };
         let method =
             config.method_settings(args.prefer, args.cluster_type, args.account_id.as_ref())?;
-        Ok(Settings { fail_on, method })
+        Ok(Settings {
+            fail_on,
+            method,
+            oidc_provider: args.oidc_provider.clone().unwrap_or_default(),
+        })
     }
 
     fn parameters(&self) -> serde_json::Value {
@@ -178,6 +183,7 @@ impl Settings {
             "account_id": self.method.account_id,
             "prefer": self.method.prefer.as_str(),
             "cluster_type": self.method.cluster_type.as_str(),
+            "oidc_provider": self.oidc_provider,
         })
     }
 }
