@@ -148,14 +148,128 @@ test_partition_from_region if {
 	startswith(p.migrations[0].role.arn, "arn:aws-cn:iam::111122223333:role/")
 }
 
-test_env_from_keys_are_manual if {
-	secret := {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "keys", "namespace": "team"}, "data": {"AWS_ACCESS_KEY_ID": "eA==", "AWS_SECRET_ACCESS_KEY": "eA=="}}
-	web := deployment({}, {"containers": [{"name": "app", "image": "app:1", "envFrom": [{"secretRef": {"name": "keys"}}]}]})
+test_env_from_keys_are_patched_and_other_keys_kept if {
+	secret := {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "keys", "namespace": "team"}, "data": {"ACCESS_KEY_ID": "eA==", "SECRET_ACCESS_KEY": "eA==", "DB_HOST": "eA=="}}
+	web := deployment({}, {"containers": [{"name": "app", "image": "app:1", "envFrom": [{"configMapRef": {"name": "other"}}, {"prefix": "AWS_", "secretRef": {"name": "keys"}}]}]})
 	p := migration.plan with input as input_of([web, secret], params)
 	m := p.migrations[0]
-	m.complete == false
+	m.complete == true
+	m.manual == []
+	m.json_patch == [{"op": "remove", "path": "/spec/template/spec/containers/0/envFrom/1"}]
+	m.patch.spec.template.spec.containers == [{"name": "app", "env": [{"name": "AWS_DB_HOST", "valueFrom": {"secretKeyRef": {"name": "keys", "key": "DB_HOST"}}}]}]
+	contains(m.removed_sources[0], "envFrom Secret \"keys\" of container \"app\" (AWS keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; its other keys stay, as env entries: AWS_DB_HOST)")
+}
+
+credentials_secret := {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "aws-creds", "namespace": "team"}, "stringData": {"credentials": "[default]\naws_access_key_id = AKIAZ7QXCANARYKEY234\naws_secret_access_key = abcdefghij0123456789\n"}}
+
+file_job := {
+	"apiVersion": "batch/v1",
+	"kind": "CronJob",
+	"metadata": {"name": "backup", "namespace": "team"},
+	"spec": {"jobTemplate": {"spec": {"template": {"spec": {
+		"initContainers": [{"name": "init", "image": "i:1", "volumeMounts": [{"name": "aws", "mountPath": "/root/.aws"}]}],
+		"containers": [{"name": "backup", "image": "b:1", "env": [
+			{"name": "AWS_SHARED_CREDENTIALS_FILE", "value": "/etc/aws/credentials"},
+			{"name": "AWS_PROFILE", "value": "default"},
+			{"name": "AWS_REGION", "value": "eu-west-1"},
+		], "volumeMounts": [{"name": "aws", "mountPath": "/etc/aws"}, {"name": "data", "mountPath": "/data"}]}],
+		"volumes": [{"name": "data", "emptyDir": {}}, {"name": "aws", "secret": {"secretName": "aws-creds"}}],
+	}}}}},
+}
+
+test_credentials_file_volume_is_deleted_with_its_mounts_and_variables if {
+	p := migration.plan with input as input_of([file_job, credentials_secret], params)
+	m := p.migrations[0]
+	m.from == "static-credentials"
+	m.complete == true
+	spec := m.patch.spec.jobTemplate.spec.template.spec
+	spec.volumes == [{"name": "aws", "$patch": "delete"}]
+	spec.initContainers == [{"name": "init", "volumeMounts": [{"mountPath": "/root/.aws", "$patch": "delete"}]}]
+	spec.containers == [{"name": "backup", "env": [
+		{"name": "AWS_PROFILE", "$patch": "delete"},
+		{"name": "AWS_SHARED_CREDENTIALS_FILE", "$patch": "delete"},
+	], "volumeMounts": [{"mountPath": "/etc/aws", "$patch": "delete"}]}]
+	m.json_patch == []
+	m.addresses == ["PA103"]
+}
+
+test_projected_source_is_cut_from_a_volume_that_stays if {
+	job := json.patch(file_job, [{"op": "replace", "path": "/spec/jobTemplate/spec/template/spec/volumes/1", "value": {"name": "aws", "projected": {"sources": [
+		{"configMap": {"name": "aws-region"}},
+		{"secret": {"name": "aws-creds"}},
+	]}}}])
+	region := {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "aws-region", "namespace": "team"}, "data": {"config": "[default]\nregion = eu-west-1\n"}}
+	p := migration.plan with input as input_of([job, credentials_secret, region], params)
+	m := p.migrations[0]
+	m.json_patch == [{"op": "remove", "path": "/spec/jobTemplate/spec/template/spec/volumes/1/projected/sources/1"}]
+	not m.patch.spec.jobTemplate.spec.template.spec.volumes
+	[c.name | some c in m.patch.spec.jobTemplate.spec.template.spec.containers] == ["backup"]
+	not m.patch.spec.jobTemplate.spec.template.spec.containers[0].volumeMounts
+}
+
+test_keys_in_args_are_removed_and_shell_strings_are_manual if {
+	web := deployment({"annotations": {"iam.amazonaws.com/role": "team-web"}}, {"containers": [{
+		"name": "app", "image": "app:1",
+		"args": ["--region=eu-west-1", "--aws-access-key-id=AKIAZ7QXCANARYKEY234", "--secret-access-key", "abcdefghij0123456789", "--verbose"],
+		"command": ["sh", "-c", "AWS_ACCESS_KEY_ID=AKIAZ7QXCANARYKEY234 exec app"],
+	}]})
+	p := migration.plan with input as input_of([web], params)
+	m := p.migrations[0]
+	m.json_patch == [
+		{"op": "remove", "path": "/spec/template/spec/containers/0/args/3"},
+		{"op": "remove", "path": "/spec/template/spec/containers/0/args/2"},
+		{"op": "remove", "path": "/spec/template/spec/containers/0/args/1"},
+	]
 	count(m.manual) == 1
-	contains(m.manual[0], "envFrom Secret \"keys\"")
+	contains(m.manual[0], "inside a shell command (command[2])")
+	m.complete == false
+	not contains(json.marshal(p), canary_key_id)
+}
+
+test_config_map_keys_are_deleted_when_only_migrated_pods_read_it if {
+	cm := {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "team"}, "data": {"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIAZ7QXCANARYKEY234", "AWS_SECRET_ACCESS_KEY": "abcdefghij0123456789"}}
+	web := deployment({}, {"containers": [{"name": "app", "image": "app:1", "envFrom": [{"configMapRef": {"name": "cfg"}}]}]})
+	p := migration.plan with input as input_of([web, cm], params)
+	p.config_map_patches == [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "team"}, "data": {"AWS_ACCESS_KEY_ID": null, "AWS_SECRET_ACCESS_KEY": null}}]
+	"PA102" in p.migrations[0].addresses
+
+	# A reader the plan leaves alone (a Pod its controller owns) keeps the
+	# ConfigMap as it is.
+	pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1", "namespace": "team", "ownerReferences": [{"kind": "ReplicaSet", "name": "web", "controller": true}]}, "spec": {"containers": [{"name": "app", "image": "app:1", "envFrom": [{"configMapRef": {"name": "cfg"}}]}]}}
+	q := migration.plan with input as input_of([web, pod, cm], params)
+	q.config_map_patches == []
+	not "PA102" in q.migrations[0].addresses
+}
+
+test_account_from_the_input_and_cross_account_moves if {
+	p := migration.plan with input as input_of([kube2iam_web, kube2iam_ds], {})
+	p.parameters.account_id == "111122223333"
+	p.parameters.account_source == "kube2iam's --base-role-arn"
+	p.migrations[0].role.reuse == true
+	p.migrations[0].cross_account == {}
+
+	q := migration.plan with input as input_of([kube2iam_web, kube2iam_ds], {"account_id": "999988887777"})
+	m := q.migrations[0]
+	m.role.arn == "arn:aws:iam::999988887777:role/team-web"
+	m.role.reuse == false
+	m.cross_account == {"from": "111122223333", "to": "999988887777", "role": "arn:aws:iam::111122223333:role/team-web"}
+	startswith(m.steps[2], "Cross-account step:")
+
+	# Several accounts and no flag: a placeholder, never a guess.
+	sa_other := json.patch(sa_irsa, [{"op": "replace", "path": "/metadata/annotations/eks.amazonaws.com~1role-arn", "value": "arn:aws:iam::444455556666:role/x"}])
+	r := migration.plan with input as input_of([kube2iam_web, sa_other, json.patch(sa_irsa, [{"op": "replace", "path": "/metadata/name", "value": "b"}])], {})
+	r.parameters.account_id == "<ACCOUNT_ID>"
+	r.parameters.input_accounts == ["111122223333", "444455556666"]
+}
+
+test_shadowed_irsa_role_is_kept if {
+	secret := {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "keys", "namespace": "team"}, "data": {"AWS_ACCESS_KEY_ID": "eA==", "AWS_SECRET_ACCESS_KEY": "eA=="}}
+	web := deployment({}, {"serviceAccountName": "app", "containers": [{"name": "app", "image": "app:1", "envFrom": [{"secretRef": {"name": "keys"}}]}]})
+	p := migration.plan with input as input_of([web, secret, sa_irsa], params)
+	m := p.migrations[0]
+	m.role == {"name": "team-app", "arn": "arn:aws:iam::111122223333:role/team-app", "reuse": false, "keep": true, "copy_from": m.role.copy_from}
+	p.roles == []
+	"PA305" in m.addresses
 }
 
 test_recommendation_reuses_the_decision_guide if {

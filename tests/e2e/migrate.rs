@@ -71,11 +71,58 @@ fn plan(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap()
 }
 
+/// The review command of docs/migration.md (also in the README), for `dir`.
+fn review_command(dir: &Path) -> String {
+    let docs = std::fs::read_to_string(crate::support::root().join("docs/migration.md")).unwrap();
+    let line = docs
+        .lines()
+        .find(|l| l.starts_with("kubectl kustomize migration/ | kubectl podauth check"))
+        .expect("docs/migration.md shows the review command");
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(line),
+        "the README shows the same review command: {line}"
+    );
+    line.replace("migration/", dir.to_str().unwrap())
+}
+
+/// Runs the documented review command as a shell runs it, through real
+/// kubectl and the plugin on PATH, with `-o json`: the report.
+fn review(dir: &Path) -> Value {
+    let bin_dir = Path::new(crate::support::BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{} -o json", review_command(dir)))
+        .env("PATH", path)
+        .current_dir(crate::support::root())
+        .output()
+        .expect("sh runs");
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "review command failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "review output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
 /// Checks the rendered output: every migrated workload at rank 1 with the
 /// target method, and none of the findings its migration addresses.
 fn assert_round_trip(plan: &Value, rendered: &str, target: &str) {
     let run = podauth_stdin(&["check", "-f", "-", "-o", "json"], Some(rendered));
-    let report = run.json();
+    assert_report(plan, &run.json(), target);
+}
+
+fn assert_report(plan: &Value, report: &Value, target: &str) {
     let migrations = plan["migrations"].as_array().unwrap();
     assert!(!migrations.is_empty());
     for m in migrations {
@@ -200,9 +247,8 @@ fn migrate_round_trip_to_pod_identity() {
         !rendered.contains("eks.amazonaws.com/role-arn"),
         "{rendered}"
     );
-    // The ACK associations stand in for the association the check looks up.
-    let with_associations = format!("{rendered}\n---\n{}", files["pod-identity/ack.yaml"]);
-    assert_round_trip(&plan(&dir), &with_associations, "pod-identity");
+    // The documented review command reads the associations from the plan.
+    assert_report(&plan(&dir), &review(&dir), "pod-identity");
 }
 
 /// A small schema of IAM policy grammar.
@@ -558,4 +604,508 @@ fn recommend_text_quotes_the_guide() {
     );
     // stdin is not a terminal here: no prompt is written.
     assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+// --- Round trips: migrate, render with real kubectl, review with the documented command ---
+
+/// Rules a plan can resolve: every rule id of `address_items` in
+/// policies/lib/migration.rego (what a migration's `addresses` can list).
+fn resolved_rules() -> Vec<String> {
+    let rego = std::fs::read_to_string(crate::support::root().join("policies/lib/migration.rego"))
+        .unwrap();
+    let mut ids: Vec<String> = rego
+        .lines()
+        .filter(|l| l.contains("\"rules\": ["))
+        .flat_map(|l| {
+            l.split('"')
+                .filter(|t| t.len() == 5 && t.starts_with("PA"))
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Credential values in a manifest text: access key ids anywhere, and the
+/// values given to secret keys and session tokens (YAML `value:` after the
+/// variable's name, `KEY: value`, `"KEY": "value"` and `key = value` lines).
+fn key_values(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices('A') {
+        let id = &bytes[i..(i + 20).min(bytes.len())];
+        if id.len() == 20
+            && (id.starts_with(b"AKIA") || id.starts_with(b"ASIA"))
+            && id
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            out.push(String::from_utf8_lossy(id).into_owned());
+        }
+    }
+    let secret_name = |l: &str| {
+        let l = l.to_ascii_lowercase();
+        l.contains("aws_secret_access_key") || l.contains("aws_session_token")
+    };
+    let value_of = |l: &str| -> Option<String> {
+        let (_, v) = l.rsplit_once(['=', ':'])?;
+        let v = v.trim().trim_matches(['"', '\'', ',', ' ']);
+        // `$(VAR)` is a reference, not a value.
+        (v.len() >= 8 && !secret_name(v) && !v.starts_with('$')).then(|| v.to_string())
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        if !secret_name(l) {
+            continue;
+        }
+        out.extend(value_of(l));
+        if let Some(next) = lines
+            .get(i + 1)
+            .filter(|n| n.trim_start().starts_with("value:"))
+        {
+            out.extend(value_of(next));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn assert_no_key(keys: &[String], files: &BTreeMap<String, String>, rendered: &str, what: &str) {
+    for key in keys {
+        for (path, text) in files {
+            assert!(!text.contains(key.as_str()), "{what}: {path} holds a key");
+        }
+        assert!(
+            !rendered.contains(key.as_str()),
+            "{what}: the rendered output holds a key"
+        );
+    }
+}
+
+/// Every migrated workload: no manual step left, and its rendered pod spec has
+/// no envFrom source, volume or variable the plan removed.
+fn assert_complete(plan: &Value, what: &str) {
+    for m in plan["migrations"].as_array().unwrap() {
+        assert_eq!(
+            m["manual"],
+            serde_json::json!([]),
+            "{what}: {} {} needs manual work",
+            m["kind"],
+            m["name"]
+        );
+        assert_eq!(m["complete"], true, "{what}");
+    }
+}
+
+/// migrate → documented review command, plus the same check with the input's
+/// Secrets and ConfigMaps as lookup context (what the cluster still holds).
+fn round_trip(input: &Path, target: &str, what: &str) -> (Value, BTreeMap<String, String>) {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let files = migrate(&[input.to_str().unwrap()], &dir, &["--to", target]);
+    let p = plan(&dir);
+    if p["migrations"].as_array().unwrap().is_empty() {
+        return (p, files);
+    }
+    let rendered = kustomize(&dir);
+    assert_report(&p, &review(&dir), target);
+    let strict = podauth_stdin(
+        &[
+            "check",
+            "-f",
+            "-",
+            "--context-from",
+            dir.to_str().unwrap(),
+            "--context-from",
+            input.to_str().unwrap(),
+            "-o",
+            "json",
+        ],
+        Some(&rendered),
+    );
+    assert_report(&p, &strict.json(), target);
+    let keys = key_values(&std::fs::read_to_string(input).unwrap());
+    assert_no_key(&keys, &files, &rendered, what);
+    assert_complete(&p, what);
+    (p, files)
+}
+
+#[test]
+fn migrate_round_trips_every_bad_example_of_the_rules_it_resolves() {
+    let rules = resolved_rules();
+    let core = ["PA101", "PA102", "PA103", "PA201", "PA305", "PA501"];
+    for id in core {
+        assert!(rules.contains(&id.to_string()), "{id} not in {rules:?}");
+    }
+    let mut round_trips = 0;
+    for (id, path) in crate::support::rule_examples() {
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if !rules.contains(&id) || !name.starts_with("bad") {
+            continue;
+        }
+        for target in ["irsa", "pod-identity"] {
+            let what = format!("{id}/{name} --to {target}");
+            let (p, _) = round_trip(&path, target, &what);
+            let migrations = p["migrations"].as_array().unwrap();
+            if core.contains(&id.as_str()) {
+                assert!(
+                    migrations.iter().any(|m| m["addresses"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|a| a == &id)),
+                    "{what}: no migration resolves {id}: {p}"
+                );
+            }
+            round_trips += usize::from(!migrations.is_empty());
+        }
+    }
+    // Six rules with seven bad examples, both targets; PA302's example moves to
+    // a dedicated ServiceAccount for Pod Identity only (it already uses IRSA).
+    assert!(round_trips >= 15, "{round_trips} round trips");
+}
+
+#[test]
+fn migrate_patches_the_external_dns_tutorial_credentials_file() {
+    let input = crate::support::root().join("tests/e2e/fixtures/external-dns-aws-static.yaml");
+    let before = podauth(&["check", "-f", input.to_str().unwrap(), "-o", "json"]);
+    assert!(before.rules().contains(&"PA103".to_string()));
+    for target in ["irsa", "pod-identity"] {
+        let (p, files) = round_trip(&input, target, &format!("external-dns --to {target}"));
+        let m = &p["migrations"][0];
+        assert_eq!(m["from"], "static-credentials", "{m}");
+        let patch = &files["patches/default.deployment.external-dns.yaml"];
+        assert!(patch.contains("$patch: delete"), "{patch}");
+        for removed in [
+            "name: aws-credentials",
+            "mountPath: /.aws",
+            "AWS_SHARED_CREDENTIALS_FILE",
+        ] {
+            assert!(
+                patch.contains(removed),
+                "{target}: {removed} not removed:\n{patch}"
+            );
+        }
+        let md = &files["MIGRATION.md"];
+        assert!(!md.contains("do by hand"), "{md}");
+        assert!(
+            md.contains("volume \"aws-credentials\" (Secret \"external-dns\", a credentials file)"),
+            "{md}"
+        );
+        for canary in [
+            "AKIAZ7QXEXTDNS234567",
+            "ExtDnsFakeSecretValue0123456789abcdefGH",
+        ] {
+            assert!(files.values().all(|t| !t.contains(canary)));
+        }
+    }
+}
+
+#[test]
+fn migrate_review_command_sees_the_pod_identity_associations() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    let files = migrate(&["examples/"], &dir, &["--to", "pod-identity"]);
+    let md = &files["MIGRATION.md"];
+    assert!(
+        md.contains("kubectl kustomize . | kubectl podauth check -f - --context-from ."),
+        "{md}"
+    );
+    let report = review(&dir);
+    // Without the plan's associations the render alone falls back to the node
+    // role (the bug this guards against); through the documented command no
+    // migrated workload does.
+    let rendered = kustomize(&dir);
+    let alone = podauth_stdin(&["check", "-f", "-", "-o", "json"], Some(&rendered)).rules();
+    assert!(alone.contains(&"PA201".to_string()), "{alone:?}");
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "PA201"),
+        "{report}"
+    );
+    assert_report(&plan(&dir), &report, "pod-identity");
+    // The same command on an IRSA plan (no associations) works too.
+    let irsa = out.path().join("irsa");
+    migrate(&["examples/"], &irsa, &[]);
+    assert_report(&plan(&irsa), &review(&irsa), "irsa");
+}
+
+const KUBE2IAM: &str = r"apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube2iam, namespace: kube-system}
+spec:
+  template:
+    spec:
+      containers:
+        - name: kube2iam
+          image: jtblin/kube2iam:0.11.2
+          args: [--base-role-arn=arn:aws:iam::111122223333:role/, --iptables=true]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: checkout-api, namespace: payments}
+spec:
+  template:
+    metadata:
+      annotations: {iam.amazonaws.com/role: payments-checkout-api}
+    spec:
+      serviceAccountName: checkout-api
+      containers: [{name: api, image: api:1, env: [{name: AWS_REGION, value: eu-west-1}]}]
+";
+
+#[test]
+fn migrate_names_one_account_per_plan() {
+    let input = tree(&[("app.yaml", KUBE2IAM)]);
+    let input = input.path().to_str().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    // No --account-id: the account kube2iam names, never a placeholder.
+    let run = podauth(&[
+        "migrate",
+        "-f",
+        input,
+        "-o",
+        out.path().join("a").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = files(&out.path().join("a"));
+    for (path, text) in &files {
+        assert!(!text.contains("<ACCOUNT_ID>"), "{path}: {text}");
+    }
+    let md = &files["MIGRATION.md"];
+    assert!(
+        md.contains("- Account: `111122223333` (from kube2iam's --base-role-arn)"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "arn:aws:iam::111122223333:role/payments-checkout-api`) (the existing role, re-trusted)"
+        ),
+        "{md}"
+    );
+    // --account-id wins; the kube2iam role in the other account is then a
+    // cross-account move, said so, and not "the existing role, re-trusted".
+    let dir = out.path().join("b");
+    let run = podauth(&[
+        "migrate",
+        "-f",
+        input,
+        "-o",
+        dir.to_str().unwrap(),
+        "--account-id",
+        "999988887777",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = self::files(&dir);
+    let md = &files["MIGRATION.md"];
+    assert!(
+        md.contains("- Account: `999988887777` (from --account-id)"),
+        "{md}"
+    );
+    assert!(!md.contains("(the existing role, re-trusted)"), "{md}");
+    assert!(md.contains("Cross-account step: the workload's current role arn:aws:iam::111122223333:role/payments-checkout-api is in account 111122223333"), "{md}");
+    assert!(md.contains("- Cross-account:"), "{md}");
+    let p = plan(&dir);
+    for role in p["roles"].as_array().unwrap() {
+        assert!(role["arn"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:iam::999988887777:role/"));
+        assert_eq!(role["reuse"], false, "{role}");
+    }
+    for (path, text) in &files {
+        if path.ends_with(".trust-policy.json") || path.starts_with("serviceaccounts/") {
+            assert!(
+                !text.contains("arn:aws:iam::111122223333:role/"),
+                "{path}: {text}"
+            );
+        }
+    }
+}
+
+// --- Live clusters (the test API server) ---
+
+fn live_kubeconfig(
+    contexts: &[&str],
+) -> (podauth_test_apiserver::ApiServer, tempfile::TempDir, String) {
+    use podauth_test_apiserver::{write_kubeconfig, ApiServer, Scenario};
+    let server = ApiServer::start(Scenario::named("mixed").unwrap()).expect("server starts");
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    let specs: Vec<_> = contexts.iter().map(|c| server.token_context(c)).collect();
+    write_kubeconfig(&kubeconfig, &specs).unwrap();
+    (server, dir, kubeconfig.to_str().unwrap().to_string())
+}
+
+/// Key values the live fixtures hold, plain or base64 in Secret data.
+fn live_fixture_keys() -> Vec<String> {
+    use base64::Engine as _;
+    let dir = podauth_test_apiserver::Scenario::fixture_dir("mixed");
+    let mut keys = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        keys.extend(key_values(&text));
+        let doc: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        for v in doc["data"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(_, v)| v)
+        {
+            if let Some(decoded) = v
+                .as_str()
+                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+            {
+                keys.extend(key_values(&String::from_utf8_lossy(&decoded)));
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+#[test]
+fn migrate_round_trips_a_live_cluster() {
+    let (server, _dir, kubeconfig) = live_kubeconfig(&["prod"]);
+    let keys = live_fixture_keys();
+    assert!(!keys.is_empty(), "the fixtures hold keys to look for");
+    for target in ["irsa", "pod-identity"] {
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().join("plan");
+        let run = podauth(&[
+            "migrate",
+            "-A",
+            "--kubeconfig",
+            &kubeconfig,
+            "-o",
+            dir.to_str().unwrap(),
+            "--to",
+            target,
+            "--request-timeout",
+            "10s",
+            "--account-id",
+            "111122223333",
+            "--oidc-provider",
+            "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
+            "--cluster-name",
+            "prod",
+        ]);
+        assert_eq!(run.code, 0, "{target}: {}\n{}", run.stdout, run.stderr);
+        let p = plan(&dir);
+        let froms: Vec<&str> = p["migrations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["from"].as_str().unwrap())
+            .collect();
+        for from in [
+            "kube2iam-kiam",
+            "static-credentials",
+            "hardcoded-credentials",
+        ] {
+            assert!(
+                froms.contains(&from),
+                "{target}: no {from} migration in {froms:?}"
+            );
+        }
+        let rendered = kustomize(&dir);
+        assert_report(&p, &review(&dir), target);
+        assert_no_key(
+            &keys,
+            &self::files(&dir),
+            &rendered,
+            &format!("live --to {target}"),
+        );
+        assert_complete(&p, &format!("live --to {target}"));
+    }
+    assert!(
+        server.requests().iter().all(|r| r.method == "GET"),
+        "live mode is read-only"
+    );
+}
+
+#[test]
+fn migrate_writes_one_plan_per_cluster() {
+    let (_server, _dir, kubeconfig) =
+        live_kubeconfig(&["arn:aws:eks:eu-west-1:111122223333:cluster/prod", "staging"]);
+    let out = tempfile::tempdir().unwrap();
+    for (sub, selection) in [
+        ("all", vec!["--all-contexts"]),
+        (
+            "repeated",
+            vec![
+                "--context",
+                "arn:aws:eks:eu-west-1:111122223333:cluster/prod",
+                "--context",
+                "staging",
+            ],
+        ),
+    ] {
+        let dir = out.path().join(sub);
+        let mut args = vec![
+            "migrate",
+            "-A",
+            "--kubeconfig",
+            &kubeconfig,
+            "-o",
+            dir.to_str().unwrap(),
+            "--request-timeout",
+            "10s",
+        ];
+        args.extend(selection);
+        let run = podauth(&args);
+        assert_eq!(run.code, 0, "{sub}: {}\n{}", run.stdout, run.stderr);
+        let eks = dir.join("arn_aws_eks_eu-west-1_111122223333_cluster_prod");
+        for plan_dir in [eks.clone(), dir.join("staging")] {
+            assert!(
+                plan_dir.join("MIGRATION.md").is_file(),
+                "{sub}: {}",
+                plan_dir.display()
+            );
+            assert!(!plan(&plan_dir)["migrations"].as_array().unwrap().is_empty());
+        }
+        // The EKS context names its cluster and region.
+        let p = plan(&eks)["parameters"].clone();
+        assert_eq!(p["cluster_name"], "prod", "{p}");
+        assert_eq!(p["region"], "eu-west-1", "{p}");
+        assert_eq!(
+            plan(&dir.join("staging"))["parameters"]["cluster_name"],
+            "<CLUSTER_NAME>"
+        );
+        assert!(
+            run.stdout.contains("(context \"staging\")"),
+            "{}",
+            run.stdout
+        );
+    }
+    // A flag that names one cluster is refused with a reason and a hint.
+    let run = podauth(&[
+        "migrate",
+        "-A",
+        "--all-contexts",
+        "--kubeconfig",
+        &kubeconfig,
+        "-o",
+        out.path().join("refused").to_str().unwrap(),
+        "--cluster-name",
+        "prod",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--cluster-name names one cluster"),
+        "{}",
+        run.stderr
+    );
+    let hint = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("hint:"))
+        .expect("a hint");
+    assert!(hint.trim().len() > "hint:".len() + 10, "{hint}");
 }

@@ -62,7 +62,8 @@ pub fn load_files(
     load_kinds(filenames, max_file_mib, &|k| kinds.contains(k), timings)
 }
 
-/// Reads `--context-from` sources, keeping only the kinds rules look up:
+/// Reads `--context-from` sources, keeping only the kinds rules look up
+/// (a `migrate` plan directory stands for the objects its review needs):
 /// everything the bundle reads but workloads (DaemonSets stay: PA403 looks
 /// for the Pod Identity Agent). Documents of other kinds are skipped unread.
 pub fn load_context(
@@ -75,7 +76,11 @@ pub fn load_context(
     let looked_up = |k: &str| {
         kinds.contains(k) && (k == "DaemonSet" || !crate::export::WORKLOAD_KINDS.contains(&k))
     };
-    load_kinds(paths, max_file_mib, &looked_up, timings)
+    let paths: Vec<String> = paths
+        .iter()
+        .flat_map(|p| crate::migrate::review_context(p).unwrap_or_else(|| vec![p.clone()]))
+        .collect();
+    load_kinds(&paths, max_file_mib, &looked_up, timings)
 }
 
 fn load_kinds(

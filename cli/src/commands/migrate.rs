@@ -36,8 +36,42 @@ pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
         ))
     })?;
 
-    let (batch, mut errors) = read_input(args, &bundle)?;
-    errors.extend(batch.loaded.errors.iter().cloned());
+    let several =
+        args.filenames.is_empty() && (args.cluster.all_contexts || args.cluster.contexts.len() > 1);
+    if several {
+        refuse_single_cluster_flags(args)?;
+    }
+    let (batches, read_errors) = read_input(args, &bundle)?;
+    for e in &read_errors {
+        diag::input_error(&e.to_string());
+    }
+    let mut failed = !read_errors.is_empty();
+    if several {
+        prepare_parent(&args.output_dir)?;
+    }
+    for batch in &batches {
+        let dir = match (&batch.cluster, several) {
+            (Some(context), true) => args.output_dir.join(context_dir_name(context)),
+            _ => args.output_dir.clone(),
+        };
+        let mut params = parameters.clone();
+        if let (Some(context), true) = (&batch.cluster, several) {
+            cluster_parameters(&mut params, context);
+        }
+        failed |= plan_one(&evaluator, batch, params, &dir)?;
+    }
+    Ok(if failed { Exit::Error } else { Exit::Clean })
+}
+
+/// Plans one input (a set of files, or one cluster) into `dir`; true when
+/// some input could not be read or was refused.
+fn plan_one(
+    evaluator: &Evaluator,
+    batch: &Batch,
+    mut params: serde_json::Value,
+    dir: &Path,
+) -> Result<bool, CliError> {
+    let mut errors = batch.loaded.errors.clone();
     let mut objects: Vec<&serde_json::Value> = Vec::new();
     for m in &batch.loaded.manifests {
         match invalid_names(m) {
@@ -50,7 +84,6 @@ pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
         diag::input_error(&e.to_string());
     }
 
-    let mut params = parameters;
     params["inventory_complete"] = serde_json::Value::Bool(batch.inventory_complete);
     let mut doc = InputDocument::new(params);
     let mut seen = HashSet::new();
@@ -70,15 +103,20 @@ pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
     warn_placeholders(&plan);
 
     let files = migrate::render(&plan, &objects);
-    write_files(&args.output_dir, &files)?;
+    write_files(dir, &files)?;
 
     let migrations = plan["migrations"].as_array().cloned().unwrap_or_default();
     let skipped = plan["skipped"].as_array().map_or(0, Vec::len);
-    let dir = args.output_dir.display().to_string();
+    let dir = dir.display().to_string();
+    let cluster = batch
+        .cluster
+        .as_ref()
+        .map(|c| format!(" (context {c:?})"))
+        .unwrap_or_default();
     emit(|out| {
         writeln!(
             out,
-            "Wrote {} to {dir}: {} to migrate, {skipped} not migrated.",
+            "Wrote {} to {dir}{cluster}: {} to migrate, {skipped} not migrated.",
             crate::printers::plural(files.len(), "file"),
             crate::printers::plural(migrations.len(), "workload")
         )?;
@@ -96,14 +134,83 @@ pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
         }
         writeln!(
             out,
-            "Next: read {dir}/MIGRATION.md, then review `kubectl kustomize {dir}`."
+            "Next: read {dir}/MIGRATION.md, then review: {}",
+            migrate::review_command(&dir)
         )
     })?;
-    Ok(if errors.is_empty() {
-        Exit::Clean
-    } else {
-        Exit::Error
-    })
+    Ok(!errors.is_empty())
+}
+
+/// With several clusters, flags that name one cluster are refused: each
+/// plan takes its cluster name (and region) from its EKS context ARN.
+fn refuse_single_cluster_flags(args: &MigrateArgs) -> Result<(), CliError> {
+    for (flag, given) in [
+        ("--cluster-name", args.cluster_name.is_some()),
+        ("--oidc-provider", args.oidc_provider.is_some()),
+    ] {
+        if given {
+            return Err(CliError::new(format!(
+                "{flag} names one cluster, and this run plans several"
+            ))
+            .hint("run migrate once per --context with its own value, or leave it out: an EKS context (arn:aws:eks:REGION:ACCOUNT:cluster/NAME) gives each plan its cluster name and region"));
+        }
+    }
+    Ok(())
+}
+
+/// The cluster name and region of an EKS context name
+/// (`arn:aws:eks:eu-west-1:111122223333:cluster/prod`), unless given.
+fn cluster_parameters(params: &mut serde_json::Value, context: &str) {
+    let parts: Vec<&str> = context.split(':').collect();
+    if let ["arn", _, "eks", region, _, resource] = parts.as_slice() {
+        if let Some(name) = resource.strip_prefix("cluster/") {
+            params["cluster_name"] = serde_json::Value::String(name.to_string());
+            if params["region"].as_str().unwrap_or_default().is_empty() {
+                params["region"] = serde_json::Value::String((*region).to_string());
+            }
+        }
+    }
+}
+
+/// One plan directory per cluster: the context name with every character
+/// outside [A-Za-z0-9._-] replaced by `_`.
+fn context_dir_name(context: &str) -> String {
+    let name: String = context
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match name.as_str() {
+        "" | "." | ".." => format!("context{name}"),
+        _ => name,
+    }
+}
+
+/// The parent of per-cluster plans: new, empty, or holding only earlier
+/// per-cluster plans (directories with a MIGRATION.md).
+fn prepare_parent(dir: &Path) -> Result<(), CliError> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| CliError::new(format!("reading {}: {e}", dir.display())))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.join("MIGRATION.md").is_file() {
+            return Err(CliError::new(format!(
+                "{} holds {}, which is not a plan of an earlier run",
+                dir.display(),
+                path.display()
+            ))
+            .hint("pass a new or empty directory to -o: with several clusters, each gets a plan in its own subdirectory"));
+        }
+    }
+    Ok(())
 }
 
 /// Flags win over `.podauth.yaml` defaults (prefer, clusterType, accountId).
@@ -132,8 +239,12 @@ fn parameters(args: &MigrateArgs, config: &Config) -> Result<serde_json::Value, 
     }))
 }
 
-/// The objects to plan for: the files given with -f, or one cluster.
-fn read_input(args: &MigrateArgs, bundle: &Bundle) -> Result<(Batch, Vec<InputError>), CliError> {
+/// The inputs to plan for: the files given with -f, or each cluster read,
+/// with the clusters that could not be read.
+fn read_input(
+    args: &MigrateArgs,
+    bundle: &Bundle,
+) -> Result<(Vec<Batch>, Vec<InputError>), CliError> {
     if !args.filenames.is_empty() {
         let mut loaded = super::evaluate::load_files(
             &args.filenames,
@@ -143,28 +254,28 @@ fn read_input(args: &MigrateArgs, bundle: &Bundle) -> Result<(Batch, Vec<InputEr
         );
         let empty = super::evaluate::empty_input_errors(&loaded, args.allow_empty);
         loaded.errors.extend(empty);
-        return Ok((
-            Batch {
-                loaded,
-                cluster: None,
-                inventory_complete: false,
-                context: Vec::new(),
-            },
-            Vec::new(),
-        ));
+        let batch = Batch {
+            loaded,
+            cluster: None,
+            inventory_complete: false,
+            context: Vec::new(),
+        };
+        return Ok((vec![batch], Vec::new()));
     }
     let live = live_source::read_clusters(&args.cluster, bundle)?;
-    let mut batches = live.batches;
-    if batches.len() != 1 {
-        return Err(CliError::new("could not read the cluster").hint(
-            live.errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ));
+    if live.batches.is_empty() {
+        let reasons: Vec<String> = live.errors.iter().map(ToString::to_string).collect();
+        return Err(CliError::new(format!(
+            "could not read any cluster: {}",
+            if reasons.is_empty() {
+                "the kubeconfig names no context".to_string()
+            } else {
+                reasons.join("; ")
+            }
+        ))
+        .hint("check the contexts with kubectl config get-contexts, or plan from manifests with -f PATH"));
     }
-    Ok((batches.remove(0), live.errors))
+    Ok((live.batches, live.errors))
 }
 
 /// An object whose names break the API server's rules never reaches a path,
@@ -221,10 +332,24 @@ fn warn_placeholders(plan: &serde_json::Value) {
             ));
         }
     };
+    let accounts: Vec<&str> = p["input_accounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    let several = if accounts.len() > 1 {
+        format!(
+            "the account (the input names several: {}; a plan uses one)",
+            accounts.join(", ")
+        )
+    } else {
+        "the account".to_string()
+    };
     warn(
         !targets.is_empty() && missing("account_id"),
         "--account-id",
-        "the account",
+        &several,
     );
     warn(
         targets.contains("irsa") && missing("oidc_provider"),
