@@ -9,6 +9,7 @@ mod export;
 mod gatekeeper;
 mod golden;
 mod hostile;
+mod kinds;
 mod kubectl_plugin;
 mod live;
 mod migrate;
