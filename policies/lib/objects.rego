@@ -87,6 +87,8 @@ default_parameters := {
 	# True when the context holds every object of its kinds in the namespaces
 	# it covers (live mode); lets "not found" rules trust an absence.
 	"inventory_complete": false,
+	# The cluster's OIDC issuer host/path (check --oidc-provider), "" when unknown.
+	"oidc_provider": "",
 }
 
 # Gatekeeper and the CLI pass parameters as input.parameters; Kubewarden's opa
@@ -112,6 +114,7 @@ camel_case_names := {
 	"exemptImages": "exempt_images",
 	"enabledRules": "enabled_rules",
 	"inventoryComplete": "inventory_complete",
+	"oidcProvider": "oidc_provider",
 }
 
 snake_case(given) := object.union(

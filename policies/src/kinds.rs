@@ -251,6 +251,42 @@ pub const KINDS: &[KindSpec] = &[
         false,
         Api::Optional,
     ),
+    // IAM roles as ACK, Crossplane (upbound, namespaced upbound, community)
+    // declare them: PA309-PA311, PA405 and PA406 read their trust policies.
+    kind(
+        "iam.services.k8s.aws",
+        &["v1alpha1"],
+        "Role",
+        "roles",
+        true,
+        Api::Optional,
+    ),
+    kind(
+        "iam.aws.upbound.io",
+        &["v1beta1"],
+        "Role",
+        "roles",
+        false,
+        Api::Optional,
+    ),
+    kind(
+        "iam.aws.m.upbound.io",
+        &["v1beta1"],
+        "Role",
+        "roles",
+        true,
+        Api::Optional,
+    ),
+    kind(
+        "iam.aws.crossplane.io",
+        &["v1beta1"],
+        "Role",
+        "roles",
+        false,
+        Api::Optional,
+    ),
+    // A role exported from IAM for review (podauth.io): files only.
+    kind("podauth.io", &["v1"], "IAMRole", "", false, Api::FileOnly),
     kind(
         "eksctl.io",
         &["v1alpha5"],

@@ -139,8 +139,8 @@ fn ensure_corpus(dir: &Path, size: usize, workloads: Option<u32>) -> Result<usiz
     }
     eprintln!("generating {size} objects in {}", dir.display());
     let written = match workloads {
-        Some(pct) => crate::corpus::generate_mix(dir, size, 1, Some(pct))?,
-        None => crate::corpus::generate(dir, size, 1)?,
+        Some(pct) => crate::corpus::generate_mix(dir, size, 1, Some(pct))?.objects,
+        None => crate::corpus::generate(dir, size, 1)?.objects,
     };
     std::fs::write(&stamp, written.to_string())?;
     Ok(written)
