@@ -9,17 +9,9 @@ package podauth.lib.k8s
 
 import data.podauth.lib.objects
 
-# Where each workload kind keeps its pod template.
-pod_template_path := {
-	"Pod": [],
-	"Deployment": ["spec", "template"],
-	"StatefulSet": ["spec", "template"],
-	"DaemonSet": ["spec", "template"],
-	"ReplicaSet": ["spec", "template"],
-	"ReplicationController": ["spec", "template"],
-	"Job": ["spec", "template"],
-	"CronJob": ["spec", "jobTemplate", "spec", "template"],
-}
+# Where each workload kind keeps its pod template: the kind registry
+# (policies/src/kinds.rs, generated as data.podauth.lib.kinds).
+pod_template_path := data.podauth.lib.kinds.pod_template_path
 
 workload_kinds := {k | some k, _ in pod_template_path}
 

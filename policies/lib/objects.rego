@@ -73,19 +73,8 @@ with_plural(obj, plural) := object.union({"kind": kind_of_plural[plural]}, obj) 
 	kind_of_plural[plural]
 } else := obj
 
-kind_of_plural := {
-	"serviceaccounts": "ServiceAccount",
-	"namespaces": "Namespace",
-	"secrets": "Secret",
-	"configmaps": "ConfigMap",
-	"daemonsets": "DaemonSet",
-	"podidentityassociations": "PodIdentityAssociation",
-	"secretproviderclasses": "SecretProviderClass",
-	"externalsecrets": "ExternalSecret",
-	"secretstores": "SecretStore",
-	"clustersecretstores": "ClusterSecretStore",
-	"roles": "Role",
-}
+# From the kind registry (policies/src/kinds.rs).
+kind_of_plural := data.podauth.lib.kinds.kind_of_plural
 
 # podauth:kubewarden-only:end
 

@@ -82,9 +82,17 @@ pub fn aggregate_module(selected: &[&str]) -> String {
 impl Bundle {
     /// The policies compiled into this binary.
     pub fn embedded() -> Bundle {
-        let files = crate::embedded::EMBEDDED
-            .iter()
-            .map(|(rel, text)| (format!("policies/{rel}"), (*text).to_string()));
+        // The kind registry's Rego side is generated from the Rust table, so
+        // the library and the CLI read one definition.
+        let generated = (
+            crate::kinds::KINDS_MODULE_PATH.to_string(),
+            crate::kinds::rego_module(),
+        );
+        let files = std::iter::once(generated).chain(
+            crate::embedded::EMBEDDED
+                .iter()
+                .map(|(rel, text)| (format!("policies/{rel}"), (*text).to_string())),
+        );
         let bundle = Bundle::from_files(files);
         match bundle {
             Ok(b) => b,
@@ -143,6 +151,14 @@ impl Bundle {
         self.rules
             .iter()
             .flat_map(|r| r.meta.kinds.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// Every kind some rule looks up in the lookup context.
+    pub fn looked_up_kinds(&self) -> std::collections::BTreeSet<&str> {
+        self.rules
+            .iter()
+            .flat_map(|r| r.meta.looks_up.iter().map(String::as_str))
             .collect()
     }
 

@@ -176,6 +176,12 @@ impl Evaluator {
         engine
             .add_policy(AGGREGATE_PATH.into(), aggregate_module(selected))
             .map_err(|e| anyhow!("{e}"))?;
+        // Prepared once here (analysis, schedule, loop hoisting), so every
+        // clone a worker evaluates on starts prepared instead of redoing it.
+        engine.set_input(InputDocument::new(serde_json::json!({})).to_input()?);
+        engine
+            .eval_rule("data.podauth.deny".into())
+            .map_err(|e| anyhow!("preparing the policies: {e}"))?;
         Ok(Evaluator { engine })
     }
 

@@ -6,6 +6,7 @@
 //! module and every export consume the same [`Bundle`].
 
 mod bundle;
+pub mod kinds;
 mod metadata;
 mod severity;
 

@@ -15,8 +15,12 @@ pub struct RuleMeta {
     pub description: String,
     pub remediation: String,
     pub related_resources: Vec<String>,
-    /// Kinds the rule reads, as `kind` values.
+    /// Every kind the rule reads (reviewed, then looked up), as `kind` values.
     pub kinds: Vec<String>,
+    /// Kinds whose objects it reports on: they must be under review with it.
+    pub reviews: Vec<String>,
+    /// Kinds it only looks up in the lookup context.
+    pub looks_up: Vec<String>,
     pub category: String,
     /// Why it matters, in the words of the source document.
     pub why: Option<String>,
@@ -51,8 +55,13 @@ struct Custom {
     severity: Option<String>,
     category: Option<String>,
     remediation: Option<String>,
+    /// Older spelling of `reviews`, still accepted for custom policies.
     #[serde(default)]
     kinds: Vec<String>,
+    #[serde(default)]
+    reviews: Vec<String>,
+    #[serde(default)]
+    looks_up: Vec<String>,
     why: Option<String>,
     migration: Option<String>,
 }
@@ -119,12 +128,33 @@ pub fn parse_rule_metadata(source: &str) -> Result<RuleMeta, MetadataError> {
     if block.scope.as_deref().is_some_and(|s| s != "package") {
         return Err(err(line, "rule METADATA must have `scope: package`".into()));
     }
-    if custom.kinds.is_empty() {
+    if !custom.kinds.is_empty() && !custom.reviews.is_empty() {
         return Err(err(
             line,
-            "METADATA lacks required field `custom.kinds`".into(),
+            "METADATA gives both `custom.kinds` and `custom.reviews`; `kinds` is the older name of `reviews`".into(),
         ));
     }
+    let reviews = crate::kinds::expand(if custom.reviews.is_empty() {
+        &custom.kinds
+    } else {
+        &custom.reviews
+    });
+    if reviews.is_empty() {
+        return Err(err(
+            line,
+            "METADATA lacks required field `custom.reviews` (the kinds the rule reports on)".into(),
+        ));
+    }
+    // A kind may be in both (PA403 reviews workloads and looks for the Pod
+    // Identity Agent's DaemonSet). The older `kinds` said only "reads", so
+    // its kinds may be looked up too.
+    let looks_up = crate::kinds::expand(if custom.kinds.is_empty() {
+        &custom.looks_up
+    } else {
+        &custom.kinds
+    });
+    let all: Vec<String> = reviews.iter().chain(&looks_up).cloned().collect();
+    let kinds = crate::kinds::expand(&all);
     Ok(RuleMeta {
         id,
         name,
@@ -133,7 +163,9 @@ pub fn parse_rule_metadata(source: &str) -> Result<RuleMeta, MetadataError> {
         description: required(block.description, "description")?,
         remediation: required(custom.remediation, "custom.remediation")?,
         related_resources: block.related_resources,
-        kinds: custom.kinds,
+        kinds,
+        reviews,
+        looks_up,
         category: required(custom.category, "custom.category")?,
         why: custom.why,
         migration: custom.migration,
@@ -189,6 +221,31 @@ mod tests {
         assert_eq!(meta.id, "PA999");
         assert_eq!(meta.severity, Severity::High);
         assert_eq!(meta.kinds, vec!["Pod"]);
+        assert_eq!(meta.reviews, vec!["Pod"]);
+        assert_eq!(
+            meta.looks_up,
+            vec!["Pod"],
+            "the older `kinds` may be looked up"
+        );
+        let split = GOOD.replace(
+            "#   kinds: [Pod]\n",
+            "#   reviews: [workloads]\n#   looks_up: [ServiceAccount, Pod]\n",
+        );
+        let meta = parse_rule_metadata(&split).unwrap();
+        assert!(meta.reviews.iter().any(|k| k == "Rollout"));
+        assert_eq!(meta.looks_up, vec!["ServiceAccount", "Pod"]);
+        assert_eq!(
+            meta.kinds.last().map(String::as_str),
+            Some("ServiceAccount")
+        );
+        let both = GOOD.replace(
+            "#   kinds: [Pod]\n",
+            "#   kinds: [Pod]\n#   reviews: [Pod]\n",
+        );
+        assert!(parse_rule_metadata(&both)
+            .unwrap_err()
+            .message
+            .contains("older name"));
         assert_eq!(package_of(GOOD).unwrap().0, "podauth.rules.PA999");
     }
 

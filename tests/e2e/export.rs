@@ -25,7 +25,10 @@ fn objects_of(text: &str) -> Vec<Value> {
 
 fn plural(object: &Value) -> Option<&'static str> {
     let kind = object["kind"].as_str()?;
-    KINDS.iter().find(|k| k.kind == kind).map(|k| k.plural)
+    KINDS
+        .iter()
+        .find(|k| k.kind == kind && k.is_served())
+        .map(|k| k.plural)
 }
 
 fn admission_request(object: &Value) -> Value {
@@ -41,7 +44,7 @@ fn opa_inventory(objects: &[Value]) -> Value {
     admission::kubewarden_inventory(objects, |kind| {
         KINDS
             .iter()
-            .find(|k| k.kind == kind)
+            .find(|k| k.kind == kind && k.is_served())
             .map(|k| k.plural.to_string())
     })
 }

@@ -279,6 +279,7 @@ fn the_example_cluster_role_covers_every_kind_live_mode_reads() {
         rules.iter().flatten().cloned().collect();
     let needed: Vec<(String, String)> = podauth_cli::live::kinds::KINDS
         .iter()
+        .filter(|k| k.is_served())
         .map(|k| (k.group.to_string(), k.plural.to_string()))
         .filter(|k| !granted.contains(k))
         .collect();
@@ -334,7 +335,20 @@ fn the_example_cluster_role_covers_every_kind_live_mode_reads() {
     // reads is reported forbidden and rules are degraded.
     for rule in &rules {
         let read: Vec<&(String, String)> = rule.intersection(&listed).collect();
-        assert!(!read.is_empty(), "the harness serves none of {rule:?}");
+        if read.is_empty() {
+            // Optional CRDs the harness does not serve (Argo Rollouts, the IAM
+            // controllers' Roles): discovery hides them, so nothing to degrade.
+            let optional = |(g, p): &(String, String)| {
+                podauth_cli::live::kinds::KINDS
+                    .iter()
+                    .any(|k| k.group == g && k.plural == p && k.is_optional())
+            };
+            assert!(
+                rule.iter().all(optional),
+                "the harness serves none of {rule:?}, and not all of them are optional CRDs"
+            );
+            continue;
+        }
         let without: std::collections::BTreeSet<_> = granted.difference(rule).cloned().collect();
         let (scenario, _) = limited_to(&without);
         let (_server, _dir, kubeconfig) = harness(scenario, &[]);

@@ -22,6 +22,7 @@ mod hostile;
 mod hostile_migration;
 mod iam_trust;
 mod integrations;
+mod kinds;
 mod kubectl_plugin;
 mod live;
 mod migrate;

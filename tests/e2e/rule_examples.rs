@@ -49,6 +49,7 @@ pub fn snapshot_counts() -> std::collections::BTreeMap<(String, String), usize> 
 
 #[test]
 fn bad_examples_fire_and_good_examples_do_not() {
+    let bundle = podauth_policies::Bundle::embedded();
     let mut checked = 0;
     let mut failures = Vec::new();
     let mut snapshot = String::from("# Every finding of every rule's bad examples (check -f FILE --account-id 111122223333).\n# Reviewed by hand; see tests/e2e/rule_examples.rs.\n");
@@ -76,6 +77,17 @@ fn bad_examples_fire_and_good_examples_do_not() {
             }
         }
         let hits = run.rules().iter().filter(|r| **r == id).count();
+        // A rule reports only on the kinds its METADATA says it reviews: the
+        // evaluation core dispatches rules by those kinds.
+        let reviews = &bundle.rule(&id).expect("rule of its example").meta.reviews;
+        for f in run.json()["findings"].as_array().into_iter().flatten() {
+            let kind = f["resource"]["kind"].as_str().unwrap_or("");
+            if f["rule"] == id.as_str() && !reviews.iter().any(|k| k == kind) {
+                failures.push(format!(
+                    "{id}/{name}: reports on a {kind}, which its METADATA `reviews` omits"
+                ));
+            }
+        }
         if bad && hits == 0 {
             failures.push(format!(
                 "{id}/{name}: expected a {id} finding, got {:?}",

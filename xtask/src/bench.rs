@@ -1,13 +1,16 @@
-//! `cargo xtask bench [--dir DIR] [--sizes 1000,10000,100000] [--binary PATH] [--wasm]`: offline
-//! `check` at several corpus sizes, with the CLI's own `--timings` figures.
+//! `cargo xtask bench [--dir DIR] [--sizes 1000,10000,100000] [--workloads PCT] [--binary PATH] [--wasm]`:
+//! offline `check` at several corpus sizes, with the CLI's own `--timings`
+//! figures. `--workloads 50` measures corpora where half the objects are
+//! workloads (`cargo xtask corpus --workloads 50`) instead of the default mix.
 //! (`cargo xtask bench --live [--pods N]`: live check against the local API
 //! server, in `bench_live.rs`.)
 //!
 //! Generates seeded corpora (seed 1, as `cargo xtask corpus`) under DIR (default
 //! a directory in the system temp dir, kept for reuse), runs the release binary
 //! when it exists (else the debug one, and says so; `--binary` picks another),
-//! and prints wall time, the per-phase times, peak RSS, objects/s and the
-//! growth factor between sizes.
+//! and prints wall time, the per-phase times, CPU time (user + system, from
+//! `/usr/bin/time` when present), peak RSS, objects/s and the growth factor
+//! between sizes.
 //! It prints figures and asserts nothing. With `--wasm` it also runs the Wasm
 //! admission benchmark (`cargo test -p podauth-wasm --bench wasm`).
 #![allow(clippy::print_stdout)]
@@ -25,6 +28,7 @@ struct Run {
     /// Phase name -> milliseconds, as `--timings` printed them.
     phases: Vec<(String, f64)>,
     peak_rss_mib: Option<f64>,
+    cpu_s: Option<f64>,
 }
 
 impl Run {
@@ -60,15 +64,26 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         })
         .collect::<Result<_>>()?;
 
+    let workloads = value("--workloads")
+        .map(|s| crate::corpus::parse_workload_share(&s))
+        .transpose()?;
+
     let (binary, profile) = select_binary(root, value("--binary"))?;
     println!("binary: {} [{profile}]", binary.display());
     println!("machine: {} logical cores", cores());
     println!("corpora: {}", dir.display());
+    match workloads {
+        Some(pct) => println!("mix: {pct}% workloads (--workloads)"),
+        None => println!("mix: default (about 28% workloads; --workloads PCT for another)"),
+    }
 
     let mut runs = Vec::new();
     for &size in &sizes {
-        let corpus = dir.join(format!("corpus-{size}"));
-        let objects = ensure_corpus(&corpus, size)?;
+        let corpus = match workloads {
+            Some(pct) => dir.join(format!("corpus-{size}-w{pct}")),
+            None => dir.join(format!("corpus-{size}")),
+        };
+        let objects = ensure_corpus(&corpus, size, workloads)?;
         runs.push(run_check(&binary, &corpus, objects)?);
     }
     print_table(&runs);
@@ -112,7 +127,7 @@ pub(crate) fn select_binary(root: &Path, given: Option<String>) -> Result<(PathB
 }
 
 /// Generates the corpus unless a previous run left one of this size.
-fn ensure_corpus(dir: &Path, size: usize) -> Result<usize> {
+fn ensure_corpus(dir: &Path, size: usize, workloads: Option<u32>) -> Result<usize> {
     let stamp = dir.join(".objects");
     if let Ok(text) = std::fs::read_to_string(&stamp) {
         if let Ok(n) = text.trim().parse() {
@@ -123,14 +138,50 @@ fn ensure_corpus(dir: &Path, size: usize) -> Result<usize> {
         std::fs::remove_dir_all(dir)?;
     }
     eprintln!("generating {size} objects in {}", dir.display());
-    let written = crate::corpus::generate(dir, size, 1)?.objects;
+    let written = match workloads {
+        Some(pct) => crate::corpus::generate_mix(dir, size, 1, Some(pct))?.objects,
+        None => crate::corpus::generate(dir, size, 1)?.objects,
+    };
     std::fs::write(&stamp, written.to_string())?;
     Ok(written)
 }
 
+/// `binary` under GNU time (`-v`) when it is installed, for CPU time and the
+/// kernel's peak RSS; read them back with [`cpu_and_rss`].
+pub(crate) fn timed(binary: &Path) -> Command {
+    let time = Path::new("/usr/bin/time");
+    if time.exists() {
+        let mut c = Command::new(time);
+        c.arg("-v").arg(binary);
+        c
+    } else {
+        Command::new(binary)
+    }
+}
+
+/// User + system CPU seconds and peak RSS in MiB, from `/usr/bin/time -v`
+/// output on stderr.
+pub(crate) fn cpu_and_rss(stderr: &str) -> (Option<f64>, Option<f64>) {
+    let time_v = |label: &str| {
+        stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    let cpu_s = match (
+        time_v("User time (seconds):"),
+        time_v("System time (seconds):"),
+    ) {
+        (Some(u), Some(s)) => Some(u + s),
+        _ => None,
+    };
+    let rss = time_v("Maximum resident set size (kbytes):").map(|kib| kib / 1024.0);
+    (cpu_s, rss)
+}
+
 fn run_check(binary: &Path, corpus: &Path, objects: usize) -> Result<Run> {
     let started = Instant::now();
-    let out = Command::new(binary)
+    let out = timed(binary)
         .args(["check", "-f"])
         .arg(corpus)
         .args(["-o", "json", "--timings"])
@@ -146,12 +197,14 @@ fn run_check(binary: &Path, corpus: &Path, objects: usize) -> Result<Run> {
         );
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let (phases, peak_rss_mib) = parse_timings(&stderr);
+    let (phases, vm_hwm_mib) = parse_timings(&stderr);
+    let (cpu_s, rss_mib) = cpu_and_rss(&stderr);
     Ok(Run {
         objects,
         wall_ms,
         phases,
-        peak_rss_mib,
+        peak_rss_mib: rss_mib.or(vm_hwm_mib),
+        cpu_s,
     })
 }
 
@@ -186,7 +239,7 @@ fn print_table(runs: &[Run]) {
     for p in PHASES {
         print!(" {:>9}", p);
     }
-    println!(" {:>9} {:>10}", "RSS MiB", "objects/s");
+    println!(" {:>7} {:>9} {:>10}", "CPU s", "RSS MiB", "objects/s");
     for r in runs {
         print!("{:>8} {:>9.0}", r.objects, r.wall_ms);
         for p in PHASES {
@@ -199,7 +252,8 @@ fn print_table(runs: &[Run]) {
             .peak_rss_mib
             .map_or("-".to_string(), |m| format!("{m:.0}"));
         let rate = r.objects as f64 / (r.wall_ms / 1000.0);
-        println!(" {:>9} {:>10.0}", rss, rate);
+        let cpu = r.cpu_s.map_or("-".to_string(), |s| format!("{s:.1}"));
+        println!(" {:>7} {:>9} {:>10.0}", cpu, rss, rate);
     }
     if runs.len() > 1 {
         println!("\ngrowth (time ratios; linear growth matches the object ratio):");
@@ -211,10 +265,11 @@ fn print_table(runs: &[Run]) {
                 _ => "-".into(),
             };
             println!(
-                "  {} -> {} objects ({objects:.1}x): wall {}, parse {}, evaluate {}, RSS {}",
+                "  {} -> {} objects ({objects:.1}x): wall {}, CPU {}, parse {}, evaluate {}, RSS {}",
                 a.objects,
                 b.objects,
                 ratio(Some(a.wall_ms), Some(b.wall_ms)),
+                ratio(a.cpu_s, b.cpu_s),
                 ratio(a.phase("parse"), b.phase("parse")),
                 ratio(a.phase("evaluate"), b.phase("evaluate")),
                 ratio(a.peak_rss_mib, b.peak_rss_mib),

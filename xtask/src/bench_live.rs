@@ -216,14 +216,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
 
 fn run_check(binary: &Path, kubeconfig: &Path, harness: &mut Harness) -> Result<Run> {
     // GNU time adds the CPU time and the peak RSS as the kernel counts it.
-    let time = Path::new("/usr/bin/time");
-    let mut command = if time.exists() {
-        let mut c = Command::new(time);
-        c.arg("-v").arg(binary);
-        c
-    } else {
-        Command::new(binary)
-    };
+    let mut command = crate::bench::timed(binary);
     let started = Instant::now();
     let out = command
         .args(["check", "--kubeconfig"])
@@ -239,22 +232,8 @@ fn run_check(binary: &Path, kubeconfig: &Path, harness: &mut Harness) -> Result<
         bail!("live check failed: {stderr}");
     }
     let (phases, vm_hwm_mib) = crate::bench::parse_timings(&stderr);
-    let time_v = |label: &str| {
-        stderr
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(label))
-            .and_then(|v| v.trim().parse::<f64>().ok())
-    };
-    let cpu_s = match (
-        time_v("User time (seconds):"),
-        time_v("System time (seconds):"),
-    ) {
-        (Some(u), Some(s)) => Some(u + s),
-        _ => None,
-    };
-    let peak_rss_mib = time_v("Maximum resident set size (kbytes):")
-        .map(|kib| kib / 1024.0)
-        .or(vm_hwm_mib);
+    let (cpu_s, rss_mib) = crate::bench::cpu_and_rss(&stderr);
+    let peak_rss_mib = rss_mib.or(vm_hwm_mib);
     let report = String::from_utf8_lossy(&out.stdout);
     // The summary comes after the findings and workloads; string values
     // escape their quotes, so a bare `"summary":` is the key.

@@ -57,13 +57,53 @@ pub fn run(args: &[String]) -> Result<()> {
         .parse()?;
     let out = value("--out").context("--out DIR is required")?;
     let seed: u64 = value("--seed").map_or(Ok(1), |s| s.parse())?;
+    let workloads = value("--workloads")
+        .map(|s| parse_workload_share(&s))
+        .transpose()?;
     let written = if args.iter().any(|a| a == "--shapes") {
         generate_shapes(Path::new(&out), objects, seed)?
     } else {
-        generate(Path::new(&out), objects, seed)?.objects
+        generate_mix(Path::new(&out), objects, seed, workloads)?.objects
     };
     eprintln!("wrote {written} objects to {out}");
     Ok(())
+}
+
+/// `--workloads PCT`: the share of workloads in the corpus, 1 to 99 percent.
+pub fn parse_workload_share(text: &str) -> Result<u32> {
+    let pct: u32 = text
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .context("--workloads takes a percentage, e.g. 50")?;
+    anyhow::ensure!((1..100).contains(&pct), "--workloads must be 1 to 99");
+    Ok(pct)
+}
+
+/// The running workload share, for `--workloads`.
+struct Mix {
+    percent: Option<u32>,
+    objects: usize,
+    workloads: usize,
+}
+
+impl Mix {
+    /// How many extra copies of a workload bring the share up to the target,
+    /// after `emitted` more objects of which one is a workload.
+    fn extra(&mut self, emitted: usize) -> usize {
+        self.objects += emitted;
+        self.workloads += 1;
+        let Some(pct) = self.percent.map(|p| p as usize) else {
+            return 0;
+        };
+        let mut extra = 0;
+        while (self.workloads + extra) * 100 < pct * (self.objects + extra) {
+            extra += 1;
+        }
+        self.objects += extra;
+        self.workloads += extra;
+        extra
+    }
 }
 
 /// What [`generate`] wrote.
@@ -94,6 +134,25 @@ struct ClusterConfig {
 /// Writes whole team namespaces until at least `target` objects, plus the
 /// cluster-wide objects, under `dir`; returns the exact count and the plan.
 pub fn generate(dir: &Path, target: usize, seed: u64) -> Result<Corpus> {
+    generate_mix(dir, target, seed, None)
+}
+
+/// As [`generate`]; with `workload_percent`, each app gets more Deployment
+/// copies of its own workload (same ServiceAccount and env) until workloads
+/// are that share of the objects. `None` is the default mix (about 28%),
+/// unchanged object for object. The planted counts describe the default mix
+/// only: with a share they are left empty.
+pub fn generate_mix(
+    dir: &Path,
+    target: usize,
+    seed: u64,
+    workload_percent: Option<u32>,
+) -> Result<Corpus> {
+    let mut mix = Mix {
+        percent: workload_percent,
+        objects: 0,
+        workloads: 0,
+    };
     std::fs::create_dir_all(dir)?;
     let mut rng = Rng(seed);
     let mut corpus = Corpus::default();
@@ -103,7 +162,13 @@ pub fn generate(dir: &Path, target: usize, seed: u64) -> Result<Corpus> {
     let mut team = 0;
     while docs.len() + 1 < target {
         team += 1;
-        docs.extend(team_objects(&mut rng, team, &mut corpus, &mut config));
+        docs.extend(team_objects(
+            &mut rng,
+            team,
+            &mut corpus,
+            &mut config,
+            &mut mix,
+        ));
     }
     let mut cluster_config = String::from("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: estate\n  region: eu-west-1\niam:\n  withOIDC: true\n");
     for (field, entries) in [
@@ -123,6 +188,9 @@ pub fn generate(dir: &Path, target: usize, seed: u64) -> Result<Corpus> {
         std::fs::write(&path, chunk.join("---\n"))?;
     }
     corpus.objects = docs.len();
+    if workload_percent.is_some() {
+        corpus.planted.clear();
+    }
     Ok(corpus)
 }
 
@@ -132,6 +200,7 @@ fn team_objects(
     team: usize,
     corpus: &mut Corpus,
     config: &mut ClusterConfig,
+    mix: &mut Mix,
 ) -> Vec<String> {
     let ns = format!("team-{team:05}");
     let mut out = Vec::new();
@@ -188,6 +257,8 @@ fn team_objects(
         ));
     }
     for app in 0..12 {
+        // The team's first app also counts the team's other objects.
+        let app_start = if app == 0 { 0 } else { out.len() };
         let name = format!("app-{app:02}");
         let irsa = rng.chance(55);
         let mut sa = format!(
@@ -287,13 +358,19 @@ fn team_objects(
         } else {
             "StatefulSet"
         };
-        out.push(format!(
-            "apiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: {name}\n  namespace: {ns}\n  labels: {{app: {name}}}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n{annotations}    spec:\n      serviceAccountName: {name}\n      containers:\n        - name: main\n          image: registry.example.com/{ns}/{name}:1.{app}.0\n          ports:\n            - containerPort: 8080\n          env:\n{env}          resources:\n            requests: {{cpu: 100m, memory: 128Mi}}\n{volumes}"
-        ));
+        let workload = |kind: &str, workload_name: &str| {
+            format!(
+            "apiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: {workload_name}\n  namespace: {ns}\n  labels: {{app: {name}}}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {{app: {workload_name}}}\n  template:\n    metadata:\n      labels: {{app: {workload_name}}}\n{annotations}    spec:\n      serviceAccountName: {name}\n      containers:\n        - name: main\n          image: registry.example.com/{ns}/{name}:1.{app}.0\n          ports:\n            - containerPort: 8080\n          env:\n{env}          resources:\n            requests: {{cpu: 100m, memory: 128Mi}}\n{volumes}"
+            )
+        };
+        out.push(workload(kind, &name));
         if rng.chance(25) {
             out.push(format!(
                 "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: {name}-db\n  namespace: {ns}\nspec:\n  refreshInterval: 1h\n  secretStoreRef: {{name: aws, kind: SecretStore}}\n  target: {{name: {name}-db}}\n  data:\n    - secretKey: password\n      remoteRef: {{key: {ns}/{name}/db}}\n"
             ));
+        }
+        for copy in 0..mix.extra(out.len() - app_start) {
+            out.push(workload("Deployment", &format!("{name}-w{copy}")));
         }
     }
     out

@@ -64,8 +64,9 @@ pub fn load_files(
 
 /// Reads `--context-from` sources, keeping only the kinds rules look up
 /// (a `migrate` plan directory stands for the objects its review needs):
-/// everything the bundle reads but workloads (DaemonSets stay: PA403 looks
-/// for the Pod Identity Agent). Documents of other kinds are skipped unread.
+/// everything the bundle reads but workloads no rule looks up (DaemonSets
+/// stay: PA403 looks for the Pod Identity Agent). Documents of other kinds are
+/// skipped unread.
 pub fn load_context(
     paths: &[String],
     max_file_mib: u64,
@@ -73,8 +74,9 @@ pub fn load_context(
     timings: &mut Timings,
 ) -> Loaded {
     let kinds = bundle.supported_kinds();
+    let lookups = bundle.looked_up_kinds();
     let looked_up = |k: &str| {
-        kinds.contains(k) && (k == "DaemonSet" || !crate::export::WORKLOAD_KINDS.contains(&k))
+        kinds.contains(k) && (lookups.contains(k) || !podauth_policies::kinds::is_workload(k))
     };
     let paths: Vec<String> = paths
         .iter()

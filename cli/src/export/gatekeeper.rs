@@ -6,7 +6,7 @@
 //! only lets a template read `input`, `data.inventory` and `data.lib.*`, so
 //! every package is renamed under `lib.` and the regions of
 //! `policies/lib/objects.rego` marked `podauth:kubewarden-only` are dropped.
-use super::{context_kinds, declared_kinds, CONTEXT_KINDS};
+use super::{context_kinds, reviewed_kinds};
 use crate::live::kinds::KINDS;
 use crate::manifest;
 use anyhow::{bail, Context, Result};
@@ -406,11 +406,14 @@ fn constraint_template(template: &Template, rego: &str, libs: &[String]) -> Valu
     })
 }
 
-/// `match.kinds`: one entry per API group of the kinds the rules declare.
+/// `match.kinds`: one entry per API group of the kinds the rules review.
 fn match_kinds(rules: &[&RuleMeta]) -> Value {
-    let kinds = declared_kinds(rules);
+    let kinds = reviewed_kinds(rules);
     let mut groups: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for spec in KINDS.iter().filter(|s| kinds.contains(s.kind)) {
+    for spec in KINDS
+        .iter()
+        .filter(|s| s.is_served() && kinds.contains(s.kind))
+    {
         groups.entry(spec.group).or_default().insert(spec.kind);
     }
     Value::Array(
@@ -444,13 +447,8 @@ fn constraint(template: &Template, options: &Options) -> Value {
 }
 
 /// The kinds the cross-object rules look up, replicated into `data.inventory`.
-fn synced_kinds(rules: &[&RuleMeta]) -> BTreeSet<&'static str> {
-    let wanted: BTreeSet<&str> = rules.iter().flat_map(|r| context_kinds(r)).collect();
-    CONTEXT_KINDS
-        .iter()
-        .copied()
-        .filter(|k| wanted.contains(k))
-        .collect()
+fn synced_kinds<'r>(rules: &[&'r RuleMeta]) -> BTreeSet<&'r str> {
+    rules.iter().flat_map(|r| context_kinds(r)).collect()
 }
 
 fn sync_set(rules: &[&RuleMeta]) -> Option<Value> {
@@ -484,7 +482,7 @@ fn suite_cases(
     let parameters = &options.parameters;
     let ids = template.ids();
     let evaluator = Evaluator::new(bundle, &ids)?;
-    let matched = declared_kinds(&template.rules);
+    let matched = reviewed_kinds(&template.rules);
     let synced = synced_kinds(&template.rules);
     let mut cases = Vec::new();
     let mut files = Vec::new();
@@ -501,7 +499,8 @@ fn suite_cases(
             let stem = example_stem(&example.path);
             for (i, object) in objects.iter().enumerate() {
                 let kind = object["kind"].as_str().unwrap_or("");
-                if !matched.contains(kind) || !KINDS.iter().any(|s| s.kind == kind) {
+                if !matched.contains(kind) || !KINDS.iter().any(|s| s.kind == kind && s.is_served())
+                {
                     continue;
                 }
                 let inventory: Vec<&Value> = objects

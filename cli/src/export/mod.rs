@@ -13,35 +13,6 @@ use podauth_policies::{Bundle, RuleMeta, Severity};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Workload kinds: the objects rules review; every other kind a rule declares
-/// beside one of these is read as context.
-pub const WORKLOAD_KINDS: [&str; 8] = [
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-];
-
-/// Kinds admission engines can hand to the policies as inventory (those
-/// `policies/lib/objects.rego` maps from Kubewarden's plural names).
-pub const CONTEXT_KINDS: [&str; 11] = [
-    "ServiceAccount",
-    "Namespace",
-    "Secret",
-    "ConfigMap",
-    "DaemonSet",
-    "PodIdentityAssociation",
-    "SecretProviderClass",
-    "ExternalSecret",
-    "SecretStore",
-    "ClusterSecretStore",
-    "Role",
-];
-
 /// The rules an export carries, in id order.
 pub fn select_rules<'b>(
     bundle: &'b Bundle,
@@ -71,25 +42,14 @@ pub fn select_rules<'b>(
     Ok(rules)
 }
 
-/// Kinds a cross-object rule may look up in the engine's inventory: the
-/// context kinds it declares (DaemonSet too: PA403 looks for the Pod Identity
-/// Agent). Empty for rules over one kind family.
+/// Kinds a rule looks up that an admission engine can hand it as inventory
+/// (served kinds its METADATA lists under `looks_up`). Empty for rules that
+/// judge each object alone.
 pub fn context_kinds(rule: &RuleMeta) -> BTreeSet<&str> {
-    let kinds: BTreeSet<&str> = rule
-        .kinds
+    rule.looks_up
         .iter()
         .map(String::as_str)
-        .filter(|k| KINDS.iter().any(|s| s.kind == *k))
-        .collect();
-    let reviews_workloads = kinds.iter().any(|k| WORKLOAD_KINDS.contains(k));
-    let families = kinds.iter().filter(|k| !WORKLOAD_KINDS.contains(k)).count()
-        + usize::from(reviews_workloads);
-    if families < 2 {
-        return BTreeSet::new();
-    }
-    kinds
-        .into_iter()
-        .filter(|k| CONTEXT_KINDS.contains(k))
+        .filter(|k| KINDS.iter().any(|s| s.kind == *k && s.is_served()))
         .collect()
 }
 
@@ -106,7 +66,7 @@ pub fn resources(
 ) -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
     let mut out: Vec<_> = KINDS
         .iter()
-        .filter(|s| kinds.contains(s.kind))
+        .filter(|s| s.is_served() && kinds.contains(s.kind))
         .map(|s| (s.group, s.versions[0], s.kind, s.plural))
         .collect();
     out.sort();
@@ -114,20 +74,24 @@ pub fn resources(
     out
 }
 
-/// Every kind the selected rules declare.
-pub fn declared_kinds<'r>(rules: &[&'r RuleMeta]) -> BTreeSet<&'r str> {
+/// Every kind the selected rules review: what admission must send them
+/// (kinds they only look up arrive as inventory).
+pub fn reviewed_kinds<'r>(rules: &[&'r RuleMeta]) -> BTreeSet<&'r str> {
     rules
         .iter()
-        .flat_map(|r| r.kinds.iter().map(String::as_str))
+        .flat_map(|r| r.reviews.iter().map(String::as_str))
         .collect()
 }
 
-/// Admission rules (`RuleWithOperations`) for the kinds the rules read: one per
+/// Admission rules (`RuleWithOperations`) for the kinds the rules review: one per
 /// API group, every version the CLI knows, CREATE and UPDATE.
 pub fn admission_rules(rules: &[&RuleMeta]) -> Value {
-    let kinds = declared_kinds(rules);
+    let kinds = reviewed_kinds(rules);
     let mut groups: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
-    for spec in KINDS.iter().filter(|s| kinds.contains(s.kind)) {
+    for spec in KINDS
+        .iter()
+        .filter(|s| s.is_served() && kinds.contains(s.kind))
+    {
         let (versions, plurals) = groups.entry(spec.group).or_default();
         versions.extend(spec.versions.iter().copied());
         plurals.insert(spec.plural);
@@ -153,12 +117,7 @@ pub fn context_resources(rules: &[&RuleMeta]) -> Value {
     let mut list: Vec<(String, &str)> = KINDS
         .iter()
         .filter(|s| kinds.contains(s.kind))
-        .map(|s| {
-            (
-                crate::live::kinds::api_version(s.group, s.versions[0]),
-                s.kind,
-            )
-        })
+        .map(|s| (s.api_version(), s.kind))
         .collect();
     list.sort();
     list.dedup();

@@ -58,18 +58,14 @@ fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
 }
 
-/// The pod template of a controller, or `None` for other kinds.
+/// The pod template of a controller (where the kind registry says it
+/// lives), or `None` for a Pod and for kinds that run no pods.
 pub fn template_of(owner: &Value) -> Option<&Value> {
-    match str_at(owner, "/kind") {
-        "CronJob" => owner.pointer("/spec/jobTemplate/spec/template"),
-        "Deployment"
-        | "ReplicaSet"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "Job"
-        | "ReplicationController" => owner.pointer("/spec/template"),
-        _ => None,
+    let path = podauth_policies::kinds::pod_template(str_at(owner, "/kind"))?;
+    if path.is_empty() {
+        return None;
     }
+    path.iter().try_fold(owner, |v, segment| v.get(*segment))
 }
 
 /// `(metadata, spec)` of what an object runs: a Pod itself, or a controller's template.
@@ -275,16 +271,10 @@ pub fn matches_template(object: &Value, owner: &Value) -> bool {
     projection(meta, spec, is_pod.then_some(t_spec)) == projection(t_meta, t_spec, None)
 }
 
-/// Owner kinds whose objects collapse into them.
+/// Owner kinds whose objects collapse into them: the kind each controller
+/// creates, from the kind registry.
 fn collapses_into(kind: &str, owner_kind: &str) -> bool {
-    matches!(
-        (kind, owner_kind),
-        (
-            "Pod",
-            "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "ReplicationController"
-        ) | ("ReplicaSet", "Deployment")
-            | ("Job", "CronJob")
-    )
+    podauth_policies::kinds::collapses_into(kind, owner_kind)
 }
 
 fn controller_ref(object: &Value) -> Option<&Value> {

@@ -1,177 +1,15 @@
-//! The kinds live mode reads, and how each is found.
+//! How live mode finds the registry's kinds (`podauth_policies::kinds`) on an API server.
 
-/// A kind live mode can list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KindSpec {
-    /// API group ("" for the core group).
-    pub group: &'static str,
-    /// Versions in order of preference; the first one served is listed.
-    pub versions: &'static [&'static str],
-    pub kind: &'static str,
-    /// Plural resource name; discovery's name wins for optional kinds.
-    pub plural: &'static str,
-    pub namespaced: bool,
-    /// `-l/--selector` applies to it (workloads only).
-    pub workload: bool,
-    /// Listed only when discovery shows the group and kind served.
-    pub optional: bool,
-}
+pub use podauth_policies::kinds::{api_version, KindSpec, KINDS};
 
-const fn core(
-    group: &'static str,
-    version: &'static [&'static str],
-    kind: &'static str,
-    plural: &'static str,
-    namespaced: bool,
-    workload: bool,
-) -> KindSpec {
-    KindSpec {
-        group,
-        versions: version,
-        kind,
-        plural,
-        namespaced,
-        workload,
-        optional: false,
-    }
-}
-
-const fn optional(
-    group: &'static str,
-    versions: &'static [&'static str],
-    kind: &'static str,
-    plural: &'static str,
-    namespaced: bool,
-) -> KindSpec {
-    KindSpec {
-        group,
-        versions,
-        kind,
-        plural,
-        namespaced,
-        workload: false,
-        optional: true,
-    }
-}
-
-const V1: &[&str] = &["v1"];
-const ESO: &[&str] = &["v1", "v1beta1"];
-
-/// Every kind live mode knows, in the order objects are returned.
-pub const KINDS: &[KindSpec] = &[
-    core("", V1, "Namespace", "namespaces", false, false),
-    core("", V1, "ServiceAccount", "serviceaccounts", true, false),
-    core("", V1, "ConfigMap", "configmaps", true, false),
-    core("", V1, "Secret", "secrets", true, false),
-    core("apps", V1, "Deployment", "deployments", true, true),
-    core("apps", V1, "StatefulSet", "statefulsets", true, true),
-    core("apps", V1, "DaemonSet", "daemonsets", true, true),
-    core("apps", V1, "ReplicaSet", "replicasets", true, true),
-    core(
-        "",
-        V1,
-        "ReplicationController",
-        "replicationcontrollers",
-        true,
-        true,
-    ),
-    core("batch", V1, "CronJob", "cronjobs", true, true),
-    core("batch", V1, "Job", "jobs", true, true),
-    core("", V1, "Pod", "pods", true, true),
-    optional(
-        "external-secrets.io",
-        ESO,
-        "SecretStore",
-        "secretstores",
-        true,
-    ),
-    optional(
-        "external-secrets.io",
-        ESO,
-        "ClusterSecretStore",
-        "clustersecretstores",
-        false,
-    ),
-    optional(
-        "external-secrets.io",
-        ESO,
-        "ExternalSecret",
-        "externalsecrets",
-        true,
-    ),
-    optional(
-        "external-secrets.io",
-        ESO,
-        "ClusterExternalSecret",
-        "clusterexternalsecrets",
-        false,
-    ),
-    optional(
-        "secrets-store.csi.x-k8s.io",
-        &["v1", "v1alpha1"],
-        "SecretProviderClass",
-        "secretproviderclasses",
-        true,
-    ),
-    optional(
-        "eks.services.k8s.aws",
-        &["v1alpha1"],
-        "PodIdentityAssociation",
-        "podidentityassociations",
-        true,
-    ),
-    optional(
-        "eks.aws.upbound.io",
-        &["v1beta1", "v1beta2"],
-        "PodIdentityAssociation",
-        "podidentityassociations",
-        false,
-    ),
-    optional(
-        "eks.aws.m.upbound.io",
-        &["v1beta1", "v1beta2"],
-        "PodIdentityAssociation",
-        "podidentityassociations",
-        true,
-    ),
-    optional("iam.services.k8s.aws", &["v1alpha1"], "Role", "roles", true),
-    optional("iam.aws.upbound.io", &["v1beta1"], "Role", "roles", false),
-    optional("iam.aws.m.upbound.io", &["v1beta1"], "Role", "roles", true),
-    optional(
-        "iam.aws.crossplane.io",
-        &["v1beta1"],
-        "Role",
-        "roles",
-        false,
-    ),
-    optional(
-        "karpenter.k8s.aws",
-        &["v1", "v1beta1"],
-        "EC2NodeClass",
-        "ec2nodeclasses",
-        false,
-    ),
-    optional(
-        "karpenter.k8s.aws",
-        &["v1alpha1"],
-        "AWSNodeTemplate",
-        "awsnodetemplates",
-        false,
-    ),
-];
-
-/// Kinds live mode can read (what callers may pass as wanted kinds).
+/// Kinds live mode can read (what callers may pass as wanted kinds): every
+/// kind of the registry an API server serves.
 pub fn known_kinds() -> std::collections::BTreeSet<&'static str> {
-    KINDS.iter().map(|k| k.kind).collect()
-}
-
-/// `apps`, `v1` -> `apps/v1`; `""`, `v1` -> `v1`.
-pub fn api_version(group: &str, version: &str) -> String {
-    if group.is_empty() {
-        version.to_string()
-    } else {
-        format!("{group}/{version}")
-    }
+    KINDS
+        .iter()
+        .filter(|k| k.is_served())
+        .map(|k| k.kind)
+        .collect()
 }
 
 /// The collection path: `/api/v1/pods`, `/apis/apps/v1/namespaces/shop/deployments`.
@@ -230,13 +68,5 @@ mod tests {
             "app%3Dweb%2Ctier%21%3Ddb"
         );
         assert_eq!(resource_name("apps", "deployments"), "deployments.apps");
-    }
-
-    #[test]
-    fn every_kind_is_unique_per_group() {
-        let mut seen = std::collections::BTreeSet::new();
-        for k in KINDS {
-            assert!(seen.insert((k.group, k.kind)), "{} twice", k.kind);
-        }
     }
 }

@@ -152,7 +152,7 @@ pub struct LiveScan {
 pub fn scan(opts: &LiveOptions, wanted_kinds: &BTreeSet<&str>) -> LiveScan {
     let wanted: Vec<&'static KindSpec> = kinds::KINDS
         .iter()
-        .filter(|k| wanted_kinds.contains(k.kind))
+        .filter(|k| k.is_served() && wanted_kinds.contains(k.kind))
         .collect();
     let run = || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -520,7 +520,7 @@ async fn discover(
     // Resource lists fetched so far: (group, version) -> resources.
     let mut resource_lists: BTreeMap<(String, String), Option<Vec<Value>>> = BTreeMap::new();
     for spec in wanted {
-        if !spec.optional {
+        if !spec.is_optional() {
             plans.push(Plan {
                 spec,
                 version: spec.versions[0].to_string(),
@@ -637,7 +637,7 @@ async fn list_kind(
         None
     };
     let path = kinds::collection_path(spec.group, &plan.version, &plan.plural, list_namespace);
-    let selector = selector.filter(|_| spec.workload);
+    let selector = selector.filter(|_| spec.is_workload());
 
     let mut restarted = false;
     'restart: loop {

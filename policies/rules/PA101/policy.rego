@@ -16,7 +16,7 @@
 #   name: hardcoded-aws-credentials
 #   severity: critical
 #   category: credentials
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   reviews: [workloads]
 #   why: >-
 #     Hardcoded credentials rank last in the security ranking ("Never use"). The
 #     best practices say to never commit credentials to version control and to

@@ -17,7 +17,7 @@
 #   name: aws-credentials-in-configmap
 #   severity: critical
 #   category: credentials
-#   kinds: [ConfigMap]
+#   reviews: [ConfigMap]
 #   why: >-
 #     ConfigMaps are not meant for secrets: they are readable by anyone who can
 #     read configuration in the namespace, shown in plain text by kubectl and

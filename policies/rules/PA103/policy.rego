@@ -22,7 +22,8 @@
 #   name: static-aws-credentials-from-secret
 #   severity: high
 #   category: credentials
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, Secret]
+#   reviews: [workloads]
+#   looks_up: [Secret]
 #   why: >-
 #     Static IAM credentials rank fifth of six in the security ranking: IAM user
 #     access keys are long-lived, never expire on their own, need operationally

@@ -21,7 +21,8 @@
 #   name: long-lived-aws-keys-in-secret
 #   severity: medium
 #   category: credentials
-#   kinds: [Secret, ExternalSecret]
+#   reviews: [Secret]
+#   looks_up: [ExternalSecret]
 #   why: >-
 #     Static IAM credentials are long-lived, have no automatic expiry, need manual
 #     rotation and risk leakage; they rank fifth of six in the security ranking.

@@ -39,7 +39,8 @@
 #   name: workload-uses-node-role
 #   severity: medium
 #   category: node-role
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, ServiceAccount, Secret, ConfigMap, PodIdentityAssociation, ClusterConfig]
+#   reviews: [workloads]
+#   looks_up: [ServiceAccount, Secret, ConfigMap, PodIdentityAssociation, ClusterConfig]
 #   why: >-
 #     With the node IAM role all pods on a node inherit the node's permissions:
 #     coarse-grained, shared access that follows least privilege poorly (rank 4

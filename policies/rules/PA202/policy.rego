@@ -20,7 +20,7 @@
 #   name: host-network-exposes-node-role
 #   severity: high
 #   category: node-role
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   reviews: [workloads]
 #   why: >-
 #     The node IAM role is shared by every pod that can reach the metadata
 #     service: coarse-grained permissions that follow least privilege poorly. IRSA

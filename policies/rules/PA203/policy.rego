@@ -23,7 +23,7 @@
 #   name: imds-reachable-from-pods
 #   severity: high
 #   category: node-role
-#   kinds: [EC2NodeClass, AWSNodeTemplate, ClusterConfig]
+#   reviews: [EC2NodeClass, AWSNodeTemplate, ClusterConfig]
 #   why: >-
 #     Every pod that reaches IMDS inherits the node IAM role: shared, coarse
 #     permissions that follow least privilege poorly. IRSA and Pod Identity do not

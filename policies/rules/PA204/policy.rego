@@ -22,7 +22,7 @@
 #   name: host-credential-access
 #   severity: high
 #   category: node-role
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   reviews: [workloads]
 #   why: >-
 #     A privileged container or a host mount of these paths reads what the node
 #     holds: the node's credentials, every pod's projected IRSA and Pod Identity

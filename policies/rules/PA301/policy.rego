@@ -15,7 +15,7 @@
 #   name: invalid-irsa-role-arn
 #   severity: high
 #   category: irsa
-#   kinds: [ServiceAccount]
+#   reviews: [ServiceAccount]
 #   why: >-
 #     IRSA is the standard, most secure choice for EKS workloads (rank 1), but
 #     only when the ServiceAccount names a real role: a malformed ARN is

@@ -15,7 +15,7 @@
 #   name: irsa-on-default-service-account
 #   severity: medium
 #   category: irsa
-#   kinds: [ServiceAccount, ClusterConfig]
+#   reviews: [ServiceAccount, ClusterConfig]
 #   why: >-
 #     IRSA's value is fine-grained permissions per ServiceAccount, following the
 #     principle of least privilege per pod. A role on `default` is shared by every

@@ -20,7 +20,7 @@
 #   name: invalid-irsa-token-expiration
 #   severity: low
 #   category: irsa
-#   kinds: [ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   reviews: [ServiceAccount, workloads]
 #   why: >-
 #     IRSA's security rests on short-lived credentials with automatic rotation.
 #     A token lifetime the webhook ignores or silently changes means the

@@ -25,7 +25,8 @@
 #   name: irsa-env-overridden
 #   severity: medium
 #   category: irsa
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, ServiceAccount, ClusterConfig]
+#   reviews: [workloads]
+#   looks_up: [ServiceAccount, ClusterConfig]
 #   why: >-
 #     IRSA's advantage is that the configuration lives in one place, the
 #     ServiceAccount annotation, and the webhook wires the pod to it. A

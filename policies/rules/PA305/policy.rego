@@ -21,7 +21,8 @@
 #   name: static-credentials-shadow-workload-identity
 #   severity: high
 #   category: credentials
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, ServiceAccount, Secret, ConfigMap, PodIdentityAssociation, ClusterConfig]
+#   reviews: [workloads]
+#   looks_up: [ServiceAccount, Secret, ConfigMap, PodIdentityAssociation, ClusterConfig]
 #   why: >-
 #     IRSA and EKS Pod Identity rank first for security: pod-specific,
 #     short-lived credentials with automatic rotation. Static credentials rank

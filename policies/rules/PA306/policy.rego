@@ -22,7 +22,8 @@
 #   name: service-account-not-found
 #   severity: medium
 #   category: irsa
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, ServiceAccount, ClusterConfig]
+#   reviews: [workloads]
+#   looks_up: [ServiceAccount, ClusterConfig]
 #   why: >-
 #     Both IRSA and EKS Pod Identity hang the pod's permissions on its
 #     ServiceAccount. A missing ServiceAccount means the pods are not created at

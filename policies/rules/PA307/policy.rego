@@ -18,7 +18,8 @@
 #   name: irsa-and-pod-identity-both-configured
 #   severity: medium
 #   category: pod-identity
-#   kinds: [ServiceAccount, PodIdentityAssociation, ClusterConfig]
+#   reviews: [ServiceAccount, ClusterConfig]
+#   looks_up: [PodIdentityAssociation, ClusterConfig]
 #   why: >-
 #     IRSA and EKS Pod Identity are both valid, and the choice between them is an
 #     operational preference, but a ServiceAccount should use one. With both,

@@ -19,7 +19,7 @@
 #   name: cross-account-role
 #   severity: info
 #   category: irsa
-#   kinds: [ServiceAccount, PodIdentityAssociation, ClusterConfig]
+#   reviews: [ServiceAccount, PodIdentityAssociation, ClusterConfig]
 #   why: >-
 #     Cross-account access requires additional trust policy configuration: with
 #     IRSA the other account must register the cluster's OIDC provider and trust

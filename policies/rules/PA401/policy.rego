@@ -21,7 +21,8 @@
 #   name: pod-identity-association-orphaned
 #   severity: medium
 #   category: pod-identity
-#   kinds: [PodIdentityAssociation, ClusterConfig, ServiceAccount]
+#   reviews: [PodIdentityAssociation, ClusterConfig]
+#   looks_up: [ServiceAccount, ClusterConfig]
 #   why: >-
 #     EKS Pod Identity associations are managed outside the Kubernetes manifests,
 #     which the source document calls less GitOps-friendly: nothing in the

@@ -22,7 +22,8 @@
 #   name: pod-identity-unsupported-node
 #   severity: high
 #   category: pod-identity
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, ServiceAccount, PodIdentityAssociation, ClusterConfig]
+#   reviews: [workloads]
+#   looks_up: [ServiceAccount, PodIdentityAssociation, ClusterConfig]
 #   why: >-
 #     EKS Pod Identity runs an agent DaemonSet on the worker nodes and is
 #     available on Linux EC2 nodes only. On Fargate (which has no instance

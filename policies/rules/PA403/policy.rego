@@ -23,7 +23,8 @@
 #   name: pod-identity-agent-missing
 #   severity: high
 #   category: pod-identity
-#   kinds: [PodIdentityAssociation, ClusterConfig, Addon, DaemonSet, ServiceAccount, Pod, Deployment, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   reviews: [PodIdentityAssociation, ClusterConfig, workloads]
+#   looks_up: [Addon, DaemonSet, ServiceAccount, PodIdentityAssociation, ClusterConfig]
 #   why: >-
 #     EKS Pod Identity works through an EKS add-on that installs an agent
 #     DaemonSet; the agent hands out the credentials. Without it, associations

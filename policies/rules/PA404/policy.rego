@@ -26,7 +26,8 @@
 #   name: proxy-blocks-pod-identity
 #   severity: medium
 #   category: pod-identity
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, ServiceAccount, ConfigMap, Secret, PodIdentityAssociation, ClusterConfig]
+#   reviews: [workloads]
+#   looks_up: [ServiceAccount, ConfigMap, Secret, PodIdentityAssociation, ClusterConfig]
 #   why: >-
 #     With EKS Pod Identity an agent on each node hands out the pod's
 #     short-lived credentials on a link-local address. A proxy cannot reach

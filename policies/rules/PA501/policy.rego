@@ -14,7 +14,7 @@
 #   name: legacy-iam-annotation
 #   severity: high
 #   category: legacy
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   reviews: [workloads]
 #   why: >-
 #     kube2iam and KIAM are legacy solutions: KIAM is archived and unmaintained,
 #     kube2iam is no longer recommended by AWS, and both rely on privileged

@@ -18,7 +18,7 @@
 #   name: legacy-namespace-iam-annotation
 #   severity: medium
 #   category: legacy
-#   kinds: [Namespace]
+#   reviews: [Namespace]
 #   why: >-
 #     kube2iam and KIAM are legacy solutions: KIAM is archived and no longer
 #     maintained, kube2iam is no longer recommended by AWS, and both depend on

@@ -18,7 +18,7 @@
 #   name: legacy-metadata-proxy-deployed
 #   severity: high
 #   category: legacy
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   reviews: [workloads]
 #   why: >-
 #     kube2iam and KIAM intercept instance metadata calls with iptables rules
 #     set up by a DaemonSet on every node; both have security concerns with

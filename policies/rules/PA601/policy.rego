@@ -17,7 +17,7 @@
 #   name: external-secrets-static-aws-keys
 #   severity: high
 #   category: secrets
-#   kinds: [SecretStore, ClusterSecretStore]
+#   reviews: [SecretStore, ClusterSecretStore]
 #   why: >-
 #     External Secrets Operator is meant to run with IRSA or Pod Identity for
 #     its own authentication. A store backed by static IAM user keys reintroduces

@@ -19,7 +19,7 @@
 #   name: external-secret-never-refreshed
 #   severity: low
 #   category: secrets
-#   kinds: [ExternalSecret, ClusterExternalSecret]
+#   reviews: [ExternalSecret, ClusterExternalSecret]
 #   why: >-
 #     External Secrets Operator's value is automatic synchronization and
 #     support for automatic secret rotation: it still distributes static

@@ -18,7 +18,7 @@
 #   name: external-secrets-deprecated-api
 #   severity: low
 #   category: secrets
-#   kinds: [ExternalSecret, ClusterExternalSecret, SecretStore, ClusterSecretStore]
+#   reviews: [ExternalSecret, ClusterExternalSecret, SecretStore, ClusterSecretStore]
 #   why: >-
 #     External Secrets Operator is an additional operator to maintain: once it
 #     is upgraded past v0.16 the API server rejects v1beta1 manifests, so the

@@ -18,7 +18,8 @@
 #   name: ascp-without-workload-identity
 #   severity: high
 #   category: secrets
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, SecretProviderClass, ServiceAccount, PodIdentityAssociation, ClusterConfig]
+#   reviews: [workloads]
+#   looks_up: [SecretProviderClass, ServiceAccount, PodIdentityAssociation, ClusterConfig]
 #   why: >-
 #     ASCP uses IRSA or Pod Identity for authentication: the provider fetches
 #     secrets with the pod's own role. Without one, the secrets cannot be

@@ -18,7 +18,8 @@
 #   name: ascp-secret-synced-to-env
 #   severity: low
 #   category: secrets
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, SecretProviderClass]
+#   reviews: [workloads]
+#   looks_up: [SecretProviderClass]
 #   why: >-
 #     ASCP's security advantage is that secrets are mounted as files and not
 #     exposed as environment variables. Environment variables are visible to

@@ -19,7 +19,8 @@
 #   name: ascp-pod-identity-without-association
 #   severity: medium
 #   category: secrets
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, SecretProviderClass, PodIdentityAssociation, ClusterConfig]
+#   reviews: [workloads]
+#   looks_up: [SecretProviderClass, PodIdentityAssociation, ClusterConfig]
 #   why: >-
 #     ASCP uses IRSA or Pod Identity for authentication. With usePodIdentity
 #     set, the provider asks the Pod Identity agent for the pod's credentials;

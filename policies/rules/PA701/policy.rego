@@ -19,7 +19,7 @@
 #   name: assume-role-from-node-credentials
 #   severity: medium
 #   category: assume-role
-#   kinds: [ConfigMap, Secret]
+#   reviews: [ConfigMap, Secret]
 #   why: >-
 #     Assumed roles via STS are meant to start from IRSA or Pod Identity (rank 2,
 #     "chain of trust"). Rooting the chain in the node IAM role gives the role to

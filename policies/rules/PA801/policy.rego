@@ -17,7 +17,7 @@
 #   name: namespace-without-pod-security
 #   severity: low
 #   category: pod-security
-#   kinds: [Namespace, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob]
+#   reviews: [Namespace, workloads]
 #   why: >-
 #     The source document asks production clusters to implement pod security
 #     policies that prevent credential access. Without the baseline standard any

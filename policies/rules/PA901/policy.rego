@@ -12,7 +12,7 @@
 #   name: suppression-without-reason
 #   severity: low
 #   category: governance
-#   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, ServiceAccount, Namespace, Secret, ConfigMap, SecretStore, ClusterSecretStore, ExternalSecret, SecretProviderClass, PodIdentityAssociation, EC2NodeClass]
+#   reviews: [workloads, ServiceAccount, Namespace, Secret, ConfigMap, SecretStore, ClusterSecretStore, ExternalSecret, SecretProviderClass, PodIdentityAssociation, EC2NodeClass]
 #   why: >-
 #     The best practices call for regular audits of IAM role assignments. An
 #     exception nobody can explain cannot be audited, and outlives the reason

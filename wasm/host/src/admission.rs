@@ -4,11 +4,9 @@
 //! suite runner all build their inputs here.
 use serde_json::{json, Value};
 
-/// Kinds without a namespace among those the policies look up.
-pub const CLUSTER_SCOPED: [&str; 2] = ["Namespace", "ClusterSecretStore"];
-
+/// Whether the kind registry files the object's kind without a namespace.
 fn is_cluster_scoped(object: &Value) -> bool {
-    CLUSTER_SCOPED.contains(&object["kind"].as_str().unwrap_or(""))
+    !podauth_policies::kinds::is_namespaced(object["kind"].as_str().unwrap_or(""))
 }
 
 /// The namespace an inventory files a namespaced object under.
