@@ -189,7 +189,17 @@ fn baseline_progress_counts_fixed_open_and_new() {
     let dir = tempfile::tempdir().unwrap();
     let baseline = dir.path().join("baseline.json");
     let b = baseline.to_str().unwrap();
-    let all = podauth(&["check", "-f", "examples/", "--baseline", b, "-o", "json"]).json();
+    let all = podauth(&[
+        "check",
+        "-f",
+        "examples/",
+        "--baseline",
+        b,
+        "--update-baseline",
+        "-o",
+        "json",
+    ])
+    .json();
     assert!(baseline.exists());
     let known = all["summary"]["suppressed"].as_u64().unwrap();
     // Half-way: the platform directory's findings are gone (fixed).

@@ -468,7 +468,8 @@ fn a_rejected_token_is_an_authentication_error() {
     assert!(e.message.contains("401 Unauthorized"), "{}", e.message);
     assert!(
         e.to_string()
-            .starts_with("context \"expired\": authentication failed"),
+            .starts_with("context \"expired\" (server https://127.0.0.1:")
+            && e.to_string().contains("): authentication failed"),
         "{e}"
     );
 }
