@@ -6,6 +6,7 @@
 pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod config;
 pub mod credentials;
 pub mod diag;
@@ -36,8 +37,26 @@ pub enum Exit {
     Error = 2,
 }
 
+/// The hidden command of Cobra's completion protocol.
+pub const COMPLETE: &str = "__complete";
+
 /// Runs the CLI with the given arguments (argv[0] included).
 pub fn run(args: Vec<OsString>) -> Exit {
+    // `kubectl_complete-podauth` (kubectl's plugin completion) calls
+    // `__complete WORDS...`; the words are not ours to parse as flags.
+    if args.get(1).is_some_and(|a| a == COMPLETE) {
+        let words: Vec<String> = args[2..]
+            .iter()
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        return match commands::complete(&words) {
+            Ok(()) => Exit::Clean,
+            Err(e) => {
+                diag::error(&e);
+                Exit::Error
+            }
+        };
+    }
     let bin_name = display_name(args.first());
     let command = cli::Cli::command().bin_name(bin_name);
     let parsed = command

@@ -57,14 +57,46 @@ mask(s) := concat("", [substring(s, 0, 4), stars(count(s) - 8), substring(s, cou
 stars(n) := concat("", ["*" | some _ in numbers.range(1, n)]) if n > 0
 else := ""
 
-# Credentials-file and config-file material, as the AWS SDKs parse it.
-# Written without \s, \S or (?i): regorus's regex build (and the Wasm module's)
-# has no Unicode Perl classes, so those patterns fail to compile there.
-credentials_file_pattern := `(?m)^[ \t]*aws_secret_access_key[ \t]*=[ \t]*[^ \t\r\n]`
+# The key of a credentials file's secret, and the names of settings that hold a
+# secret access key: AWS_SECRET_ACCESS_KEY, aws_secret_access_key,
+# secret-access-key, secretAccessKey, AWS_SECRET_KEY (the Java SDK v1 alias),
+# compared after lower-casing and dropping `-` and `_`. Session tokens are
+# secrets too when a command line sets one.
+credentials_file_key := "aws_secret_access_key"
 
+secret_key_names := {"awssecretaccesskey", "secretaccesskey", "awssecretkey"}
+
+normalized_name(k) := replace(replace(lower(k), "-", ""), "_", "")
+
+secret_key_name(k) if {
+	is_string(k)
+	data.podauth.lib.aws.secret_key_names[normalized_name(k)]
+}
+
+secret_setting_name(k) if secret_key_name(k)
+
+secret_setting_name(k) if normalized_name(k) == "awssessiontoken"
+
+# A credentials file, as the SDKs parse it: a line
+# `^[ \t]*aws_secret_access_key[ \t]*=[ \t]*[^ \t\r\n]` (multi-line, after
+# lower-casing), tested without a regex (regorus compiles one on every call),
+# behind a substring test that keeps ordinary values out.
 holds_credentials_file(s) if {
 	is_string(s)
-	regex.match(credentials_file_pattern, lower(s))
+	ls := lower(s)
+	contains(ls, data.podauth.lib.aws.credentials_file_key)
+	some line in split(ls, "\n")
+	credentials_line(line)
+}
+
+credentials_line(line) if {
+	l := trim_left(line, " \t")
+	startswith(l, data.podauth.lib.aws.credentials_file_key)
+	after_key := trim_left(substring(l, count(data.podauth.lib.aws.credentials_file_key), -1), " \t")
+	startswith(after_key, "=")
+	value := trim_left(substring(after_key, 1, -1), " \t")
+	value != ""
+	not startswith(value, "\r")
 }
 
 # Role ARN grammar checked by the EKS Pod Identity webhook, written with explicit

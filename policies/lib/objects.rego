@@ -84,6 +84,7 @@ kind_of_plural := {
 	"externalsecrets": "ExternalSecret",
 	"secretstores": "SecretStore",
 	"clustersecretstores": "ClusterSecretStore",
+	"roles": "Role",
 }
 
 # podauth:kubewarden-only:end
@@ -97,6 +98,8 @@ default_parameters := {
 	# True when the context holds every object of its kinds in the namespaces
 	# it covers (live mode); lets "not found" rules trust an absence.
 	"inventory_complete": false,
+	# The cluster's OIDC issuer host/path (check --oidc-provider), "" when unknown.
+	"oidc_provider": "",
 }
 
 # Gatekeeper and the CLI pass parameters as input.parameters; Kubewarden's opa
@@ -122,6 +125,7 @@ camel_case_names := {
 	"exemptImages": "exempt_images",
 	"enabledRules": "enabled_rules",
 	"inventoryComplete": "inventory_complete",
+	"oidcProvider": "oidc_provider",
 }
 
 snake_case(given) := object.union(

@@ -19,6 +19,9 @@ const SUPPRESSION_WITHOUT_REASON: &str = "PA901";
 
 pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
     let mut timings = crate::timings::Timings::new(args.timings);
+    if !args.filenames.is_empty() {
+        live_source::reject_cluster_flags_offline(&args.cluster)?;
+    }
     let cwd =
         std::env::current_dir().map_err(|e| CliError::new(format!("working directory: {e}")))?;
     let config = Config::discover(args.config.as_deref(), &cwd)?;
@@ -105,7 +108,7 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
         .iter()
         .flat_map(|b| b.loaded.manifests.iter())
         .collect();
-    apply_team_policy(&mut report, &config, &inline_objects, args)?;
+    let baseline = apply_team_policy(&mut report, &config, &inline_objects, args)?;
 
     for e in &report.errors {
         diag::input_error(&e.to_string());
@@ -120,6 +123,8 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
             .map(|r| &r.meta)
             .collect(),
         fail_on: settings.fail_on,
+        baseline,
+        width: crate::style::terminal_width(),
     };
     timings.phase("output", || {
         emit(|out| printers::print_report(&report, args.output, &opts, out))
@@ -152,6 +157,7 @@ fn context_from(
 struct Settings {
     fail_on: Severity,
     method: crate::config::MethodSettings,
+    oidc_provider: String,
 }
 
 impl Settings {
@@ -165,7 +171,11 @@ impl Settings {
         };
         let method =
             config.method_settings(args.prefer, args.cluster_type, args.account_id.as_ref())?;
-        Ok(Settings { fail_on, method })
+        Ok(Settings {
+            fail_on,
+            method,
+            oidc_provider: args.oidc_provider.clone().unwrap_or_default(),
+        })
     }
 
     fn parameters(&self) -> serde_json::Value {
@@ -173,6 +183,7 @@ impl Settings {
             "account_id": self.method.account_id,
             "prefer": self.method.prefer.as_str(),
             "cluster_type": self.method.cluster_type.as_str(),
+            "oidc_provider": self.oidc_provider,
         })
     }
 }
@@ -183,7 +194,7 @@ fn apply_team_policy(
     config: &Config,
     objects: &[&Manifest],
     args: &CheckArgs,
-) -> Result<(), CliError> {
+) -> Result<Option<printers::BaselineProgress>, CliError> {
     for f in &mut report.findings {
         if let Some(sev) = config
             .rules
@@ -263,13 +274,30 @@ fn apply_team_policy(
         }
         let baseline = Baseline::read(path)?;
         let known = baseline.fingerprints();
+        let present: std::collections::BTreeSet<String> = report
+            .findings
+            .iter()
+            .chain(report.suppressed.iter().map(|s| &s.finding))
+            .map(printers::fingerprint)
+            .collect();
         report.suppress(|f| {
             known
                 .contains(printers::fingerprint(f).as_str())
                 .then_some(Suppression::Baseline)
         });
+        let open = report
+            .suppressed
+            .iter()
+            .filter(|s| s.suppression == Suppression::Baseline)
+            .count();
+        return Ok(Some(printers::BaselineProgress {
+            known: known.len(),
+            fixed: known.iter().filter(|k| !present.contains(**k)).count(),
+            open,
+            new: report.findings.len(),
+        }));
     }
-    Ok(())
+    Ok(None)
 }
 
 /// 2 for input errors (they may hide findings), else 1 for failing findings.

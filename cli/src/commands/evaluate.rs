@@ -190,10 +190,20 @@ pub fn evaluate(
     };
     let mut findings = Vec::with_capacity(evaluation.findings.len());
     for raw in evaluation.findings {
+        // A finding for a rule or object that does not exist is a bug (in a
+        // policy, or in how refs are remapped): fail loudly, never drop it.
         let (Some(rule), Some(manifest)) =
             (bundle.rule(&raw.rule), loaded.manifests.get(raw.object))
         else {
-            continue;
+            return Err(CliError::new(format!(
+                "{} reported a finding for object {} of {} under review (rule known: {}): {}",
+                raw.rule,
+                raw.object,
+                loaded.manifests.len(),
+                bundle.rule(&raw.rule).is_some(),
+                crate::redact::scrub(&raw.message)
+            ))
+            .hint("this is a bug in a policy; please report it"));
         };
         findings.push(Finding {
             rule: rule.meta.id.clone(),

@@ -18,6 +18,14 @@ const PLAN_RULE: &str = "data.podauth.migration.plan";
 pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
     let cwd =
         std::env::current_dir().map_err(|e| CliError::new(format!("working directory: {e}")))?;
+    if !args.filenames.is_empty() {
+        live_source::reject_cluster_flags_offline(&args.cluster)?;
+    }
+    super::dir_target(
+        "migrate",
+        &args.output_dir,
+        "MIGRATION.md, patches, IAM policies and scripts",
+    )?;
     let config = Config::discover(None, &cwd)?;
     let parameters = parameters(args, &config)?;
     let bundle = load_bundle(&[])?;
@@ -70,9 +78,9 @@ pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
     emit(|out| {
         writeln!(
             out,
-            "Wrote {} files to {dir}: {} workload(s) to migrate, {skipped} not migrated.",
-            files.len(),
-            migrations.len()
+            "Wrote {} to {dir}: {} to migrate, {skipped} not migrated.",
+            crate::printers::plural(files.len(), "file"),
+            crate::printers::plural(migrations.len(), "workload")
         )?;
         for m in &migrations {
             let s = |k: &str| m[k].as_str().unwrap_or_default().to_string();

@@ -28,7 +28,7 @@ pub const WORKLOAD_KINDS: [&str; 8] = [
 
 /// Kinds admission engines can hand to the policies as inventory (those
 /// `policies/lib/objects.rego` maps from Kubewarden's plural names).
-pub const CONTEXT_KINDS: [&str; 10] = [
+pub const CONTEXT_KINDS: [&str; 11] = [
     "ServiceAccount",
     "Namespace",
     "Secret",
@@ -39,6 +39,7 @@ pub const CONTEXT_KINDS: [&str; 10] = [
     "ExternalSecret",
     "SecretStore",
     "ClusterSecretStore",
+    "Role",
 ];
 
 /// The rules an export carries, in id order.

@@ -134,6 +134,16 @@ pub const KINDS: &[KindSpec] = &[
         "podidentityassociations",
         true,
     ),
+    optional("iam.services.k8s.aws", &["v1alpha1"], "Role", "roles", true),
+    optional("iam.aws.upbound.io", &["v1beta1"], "Role", "roles", false),
+    optional("iam.aws.m.upbound.io", &["v1beta1"], "Role", "roles", true),
+    optional(
+        "iam.aws.crossplane.io",
+        &["v1beta1"],
+        "Role",
+        "roles",
+        false,
+    ),
     optional(
         "karpenter.k8s.aws",
         &["v1", "v1beta1"],

@@ -4,6 +4,7 @@
 //! stops the run: each problem becomes an [`InputError`] naming file, document
 //! and line, and the remaining documents and files are still read.
 
+mod aws;
 mod documents;
 mod limits;
 mod locate;
@@ -230,6 +231,33 @@ fn add_object(
         ));
         return;
     };
+    // AWS CLI and Terraform documents declare IAM roles and associations.
+    if let Some(converted) = aws::convert(map) {
+        for problem in converted.problems {
+            out.errors.push(error(&origin, problem));
+        }
+        for (object, at) in converted.objects {
+            let line = out
+                .texts
+                .get(&origin.file)
+                .and_then(|t| t.get(origin.span.start..origin.span.end))
+                .and_then(|doc| line_of_path(doc, origin.span.first_line, None, &at))
+                .unwrap_or(origin.line);
+            // An empty span: paths inside the converted object are not in the
+            // text, so every finding on it points at its declaration's line.
+            let origin = Origin {
+                line,
+                span: Span {
+                    start: origin.span.start,
+                    end: origin.span.start,
+                    first_line: line,
+                },
+                ..origin.clone()
+            };
+            add_object(object, origin, &[], is_supported_kind, out);
+        }
+        return;
+    }
     let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
     let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let missing: Vec<&str> = [("apiVersion", api_version), ("kind", kind)]

@@ -2,15 +2,17 @@
 //! evaluate anything, and they are the only code that writes to stdout.
 mod catalog;
 mod github;
+mod html;
 mod junit;
 mod sarif;
 mod structured;
 mod table;
 
 pub use catalog::{print_explain, print_rules, print_test_outcomes};
+pub use html::BaselineProgress;
 pub use sarif::fingerprint;
 pub use structured::{to_json_string, write_json, write_yaml};
-pub use table::write_table;
+pub use table::{plural, write_table, Layout};
 
 use crate::report::Report;
 use std::io::{self, Write};
@@ -18,8 +20,10 @@ use std::io::{self, Write};
 /// Report output formats (`-o`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Human-readable, grouped by resource
+    /// Human-readable, grouped by resource; fits the terminal
     Table,
+    /// The table with every column (SERVICE ACCOUNT, METHODS), never cut
+    Wide,
     /// Stable JSON (docs/json-schema.md)
     Json,
     /// The JSON shape as YAML
@@ -30,6 +34,16 @@ pub enum Format {
     Junit,
     /// GitHub Actions annotations (::error file=...,line=...::)
     Github,
+    /// One self-contained HTML page: charts, sortable findings, migration paths
+    Html,
+}
+
+/// Output formats of `rules`, `explain` and `recommend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CatalogFormat {
+    Table,
+    Json,
+    Yaml,
 }
 
 /// Which sections the table shows (`--show`).
@@ -47,6 +61,10 @@ pub struct PrintOptions<'r> {
     /// Every rule that ran, for SARIF's tool.driver and JUnit's suites.
     pub rules: Vec<&'r podauth_policies::RuleMeta>,
     pub fail_on: podauth_policies::Severity,
+    /// `--baseline` progress, for the HTML report.
+    pub baseline: Option<BaselineProgress>,
+    /// Terminal width the table fits (`None`: not a terminal, no limit).
+    pub width: Option<usize>,
 }
 
 pub fn print_report(
@@ -63,12 +81,30 @@ pub fn print_report(
         report
     };
     match format {
-        Format::Table => write_table(report, opts, out),
+        Format::Table => write_table(
+            report,
+            opts,
+            Layout {
+                width: opts.width,
+                wide: false,
+            },
+            out,
+        ),
+        Format::Wide => write_table(
+            report,
+            opts,
+            Layout {
+                width: None,
+                wide: true,
+            },
+            out,
+        ),
         Format::Json => write_json(report, out),
         Format::Yaml => write_yaml(report, out),
         Format::Sarif => sarif::write_sarif(report, &opts.rules, out),
         Format::Junit => junit::write_junit(report, &opts.rules, opts.fail_on, out),
         Format::Github => github::write_github(report, out),
+        Format::Html => html::write_html(report, opts, out),
     }
 }
 

@@ -1,0 +1,65 @@
+# METADATA
+# title: One IAM role shared by ServiceAccounts in several namespaces
+# description: >-
+#   The same IAM role (by role name, which is unique per account) is bound to
+#   ServiceAccounts in two or more namespaces, through IRSA
+#   `eks.amazonaws.com/role-arn` annotations or Pod Identity associations (ACK,
+#   Crossplane, Terraform, eksctl). Reported once per role, on the first of its
+#   ServiceAccount annotations or association entries in (namespace,
+#   ServiceAccount) order, naming every binding; at admission, on the
+#   ServiceAccount or association under review. ServiceAccounts of one
+#   namespace sharing a role are not reported.
+# scope: package
+# related_resources:
+#   - https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html
+#   - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
+# custom:
+#   id: PA311
+#   name: role-shared-across-namespaces
+#   severity: medium
+#   category: irsa
+#   kinds: [ServiceAccount, PodIdentityAssociation, ClusterConfig, Role, IAMRole]
+#   why: >-
+#     The best practices ask for least privilege per pod: a role shared across
+#     namespaces carries the union of every workload's permissions, and a
+#     compromise of any of them (or of anyone able to create a pod in any of
+#     those namespaces) grants all of it.
+#   remediation: >-
+#     Give each workload (at least each namespace) its own role with only the
+#     permissions it needs: `kubectl podauth migrate --role-name-template
+#     '{namespace}-{serviceaccount}'` plans one role per ServiceAccount.
+package podauth.rules.PA311
+
+import data.podauth.lib.iam
+import data.podauth.lib.result
+
+# Users of each role, sorted by namespace, ServiceAccount and source.
+users_by_role[role] := sorted if {
+	some u in data.podauth.lib.iam.role_users
+	role := u.role
+	sorted := sort({[x.namespace, x.service_account, x.via, x.identity, x.path, x.arn] |
+		some x in data.podauth.lib.iam.role_users
+		x.role == role
+	})
+}
+
+deny contains result.finding(ref, user[4], msg) if {
+	some role, users in users_by_role
+	count({u[0] | some u in users}) > 1
+	some user in users
+	reported(user, users)
+	ref := data.podauth.lib.iam.review_refs[user[3]]
+	names := sort({sprintf("%s/%s (%s)", [u[0], u[1], u[2]]) | some u in users})
+	msg := sprintf("the IAM role %s is shared by ServiceAccounts in %d namespaces: %s; give each workload its own role", [role_label(role, users), count({u[0] | some u in users}), concat(", ", names)])
+}
+
+# Once per role: on its first binding (every shard of a CLI run sees the same
+# first one); at admission also on the binding under review.
+reported(user, users) if user == users[0]
+
+reported(user, _) if data.podauth.lib.iam.admitted(user[3])
+
+role_label(role, users) := arns[0] if {
+	arns := sort({u[5] | some u in users; u[5] != ""})
+	count(arns) > 0
+} else := role
