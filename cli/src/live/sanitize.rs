@@ -5,8 +5,9 @@
 //! Secret, holds the values in clear).
 //!
 //! Secret `data` values are replaced before anything else sees them. Each
-//! value is decoded and classified exactly as `policies/lib/credentials.rego`
-//! (`value_class`) classifies plain text, in the same precedence:
+//! value is decoded and classified by [`crate::credentials::classify`], the
+//! Rust twin of `policies/lib/credentials.rego` (`value_class`; the parity test
+//! keeps them equal), in the same precedence:
 //!
 //! | class | value |
 //! |---|---|
