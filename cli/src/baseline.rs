@@ -45,14 +45,18 @@ impl Baseline {
         let text = std::fs::read_to_string(path)
             .map_err(|e| CliError::new(format!("{}: {e}", path.display())))?;
         serde_json::from_str(&text).map_err(|e| {
-            CliError::new(format!("{}: not a podauth baseline: {e}", path.display()))
-                .hint("delete it and run again with --baseline to write a new one")
+            CliError::new(format!(
+                "{}: not a podauth baseline: {}",
+                path.display(),
+                crate::redact::without_input_values(&e.to_string())
+            ))
+            .hint("delete it and run again with --baseline to write a new one")
         })
     }
 
     pub fn write(&self, path: &Path) -> Result<(), CliError> {
         let text = serde_json::to_string_pretty(self).expect("baseline serialises") + "\n";
-        std::fs::write(path, text)
+        crate::redact::write_file(path, text.as_bytes())
             .map_err(|e| CliError::new(format!("writing {}: {e}", path.display())))
     }
 

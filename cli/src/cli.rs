@@ -1,4 +1,5 @@
 //! Command-line definitions. Doc comments are the help text.
+pub use crate::printers::CatalogFormat;
 use crate::printers::{Format, Show};
 use crate::style::ColorChoice;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -29,11 +30,11 @@ pub enum Command {
     )]
     Check(CheckArgs),
     /// List the rule catalog
-    #[command(after_help = "Examples:\n  kubectl podauth rules\n  kubectl podauth rules -o json")]
+    #[command(after_help = "Examples:\n  kubectl podauth rules\n  kubectl podauth rules -o yaml")]
     Rules(CatalogArgs),
     /// Print one rule's documentation
     #[command(
-        after_help = "Examples:\n  kubectl podauth explain PA101\n  kubectl podauth explain PA501 -o json"
+        after_help = "Examples:\n  kubectl podauth explain PA101\n  kubectl podauth explain legacy-iam-annotation -o json"
     )]
     Explain(ExplainArgs),
     /// Run Rego unit tests (test_* rules in *_test.rego), like `opa test`
@@ -43,12 +44,12 @@ pub enum Command {
     Test(TestArgs),
     /// Plan the move to IRSA or EKS Pod Identity: patches, IAM trust policies, associations, MIGRATION.md
     #[command(
-        after_help = "Examples:\n  # Plan from manifests, targets from the decision guide\n  kubectl podauth migrate -f k8s/ -o migration/ --account-id 111122223333 \\\n    --oidc-provider oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE --cluster-name prod --region eu-west-1\n\n  # Everything to EKS Pod Identity\n  kubectl podauth migrate -f k8s/ -o migration/ --to pod-identity --cluster-name prod --account-id 111122223333\n\n  # Review the Kubernetes changes, then apply them\n  kubectl kustomize migration/ | kubectl podauth check -f -\n\nNothing is applied to a cluster or to AWS. See docs/migration.md."
+        after_help = "Examples:\n  # Plan from manifests, targets from the decision guide\n  kubectl podauth migrate -f k8s/ -o migration/ --account-id 111122223333 \\\n    --oidc-provider oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE \\\n    --cluster-name prod --region eu-west-1\n\n  # Everything to EKS Pod Identity\n  kubectl podauth migrate -f k8s/ -o migration/ --to pod-identity \\\n    --cluster-name prod --account-id 111122223333\n\n  # Review the Kubernetes changes, then apply them\n  kubectl kustomize migration/ | kubectl podauth check -f -\n\nNothing is applied to a cluster or to AWS. See docs/migration.md."
     )]
     Migrate(MigrateArgs),
     /// Answer the decision guide: which pod authentication method to use, and why
     #[command(
-        after_help = "Examples:\n  # Interactive on a terminal\n  kubectl podauth recommend\n\n  # Non-interactive\n  kubectl podauth recommend --eks --per-pod --prefer iac\n  kubectl podauth recommend --no-eks --no-ec2-nodes -o json\n\nUnanswered questions are asked on a terminal, and take their defaults otherwise."
+        after_help = "Examples:\n  # Interactive on a terminal\n  kubectl podauth recommend\n\n  # Non-interactive\n  kubectl podauth recommend --eks --per-pod --prefer pod-identity\n  kubectl podauth recommend --no-eks --no-ec2-nodes -o json\n\nUnanswered questions are asked on a terminal, and take their defaults otherwise."
     )]
     Recommend(RecommendArgs),
     /// Export the policies as artifacts admission engines deploy: Kubewarden, an OPA bundle, a bare Wasm module
@@ -111,8 +112,8 @@ pub struct ClusterArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// File, directory (walked recursively) or `-` for stdin; repeatable. Without -f, the current cluster is read
-    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    /// File, directory (walked recursively) or `-` for stdin; repeatable, or several after one -f (as pre-commit passes them). Without -f, the current cluster is read
+    #[arg(short = 'f', long = "filename", value_name = "PATH", num_args = 1..)]
     pub filenames: Vec<String>,
 
     #[command(flatten)]
@@ -166,11 +167,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_suppressed: bool,
 
-    /// Compare with a baseline of known findings (written when FILE does not exist); only new findings fail
+    /// Compare with a baseline of known findings; only new findings fail (write it first with --update-baseline)
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
-    /// Rewrite the --baseline file with the current findings
+    /// Write (or rewrite) the --baseline file with the current findings
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
 
@@ -189,6 +190,10 @@ pub struct CheckArgs {
     /// Largest manifest file read, in MiB
     #[arg(long, default_value_t = 64, value_name = "MIB")]
     pub max_file_size: u64,
+
+    /// Succeed when -f matches no manifest (by default an empty directory is an error)
+    #[arg(long, requires = "filenames")]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Args)]
@@ -248,12 +253,16 @@ pub struct MigrateArgs {
     /// Largest manifest file read, in MiB
     #[arg(long, default_value_t = 64, value_name = "MIB")]
     pub max_file_size: u64,
+
+    /// Succeed when -f matches no manifest (by default an empty directory is an error)
+    #[arg(long, requires = "filenames")]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct RecommendArgs {
     /// The cluster is EKS
-    #[arg(long, overrides_with = "no_eks", help_heading = "Questions")]
+    #[arg(long, conflicts_with = "no_eks", help_heading = "Questions")]
     pub eks: bool,
     /// The cluster is not EKS (on-premises, other clouds, self-managed)
     #[arg(long, help_heading = "Questions")]
@@ -264,25 +273,25 @@ pub struct RecommendArgs {
     pub cluster_type: Option<ClusterType>,
 
     /// The nodes are EC2 instances
-    #[arg(long, overrides_with = "no_ec2_nodes", help_heading = "Questions")]
+    #[arg(long, conflicts_with = "no_ec2_nodes", help_heading = "Questions")]
     pub ec2_nodes: bool,
     /// The nodes are not EC2 instances
     #[arg(long, help_heading = "Questions")]
     pub no_ec2_nodes: bool,
 
     /// Pods need their own IAM permissions
-    #[arg(long, overrides_with = "uniform", help_heading = "Questions")]
+    #[arg(long, conflicts_with = "uniform", help_heading = "Questions")]
     pub per_pod: bool,
     /// All pods need the same permissions
     #[arg(long, help_heading = "Questions")]
     pub uniform: bool,
 
-    /// Where IAM bindings should be managed: GitOps (manifests) or infrastructure-as-code
+    /// Preferred per-pod method, as for check: irsa (IAM bindings in manifests, GitOps) or pod-identity (through the EKS API, infrastructure-as-code) [default: irsa]
     #[arg(long, value_enum, help_heading = "Questions")]
-    pub prefer: Option<Workflow>,
+    pub prefer: Option<Prefer>,
 
     /// Pods need access to other AWS accounts
-    #[arg(long, overrides_with = "no_cross_account", help_heading = "Questions")]
+    #[arg(long, conflicts_with = "no_cross_account", help_heading = "Questions")]
     pub cross_account: bool,
     /// Pods stay in the cluster's account
     #[arg(long, help_heading = "Questions")]
@@ -291,7 +300,7 @@ pub struct RecommendArgs {
     /// Pods need static credentials (secrets) from external accounts
     #[arg(
         long,
-        overrides_with = "no_external_static_secrets",
+        conflicts_with = "no_external_static_secrets",
         help_heading = "Questions"
     )]
     pub external_static_secrets: bool,
@@ -300,14 +309,14 @@ pub struct RecommendArgs {
     pub no_external_static_secrets: bool,
 
     /// The pods run on Fargate
-    #[arg(long, overrides_with = "no_fargate", help_heading = "Questions")]
+    #[arg(long, conflicts_with = "no_fargate", help_heading = "Questions")]
     pub fargate: bool,
     /// The pods do not run on Fargate
     #[arg(long, help_heading = "Questions")]
     pub no_fargate: bool,
 
     /// The pods run on Windows nodes
-    #[arg(long, overrides_with = "no_windows", help_heading = "Questions")]
+    #[arg(long, conflicts_with = "no_windows", help_heading = "Questions")]
     pub windows: bool,
     /// The pods run on Linux nodes
     #[arg(long, help_heading = "Questions")]
@@ -320,12 +329,6 @@ pub struct RecommendArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = CatalogFormat::Table)]
     pub output: CatalogFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Workflow {
-    Gitops,
-    Iac,
 }
 
 #[derive(Debug, Args)]
@@ -341,7 +344,7 @@ pub struct CatalogArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Rule id, such as PA101
+    /// Rule id or name, such as PA101 or hardcoded-aws-credentials
     pub rule: String,
 
     #[command(flatten)]
@@ -364,12 +367,6 @@ pub enum EngineKind {
     Native,
     /// The Wasm module admission engines run, in wasmtime (fuel/deadline and memory caps)
     Wasm,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CatalogFormat {
-    Table,
-    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -415,7 +412,8 @@ impl std::str::FromStr for ClusterType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Prefer {
     Irsa,
     PodIdentity,
@@ -459,7 +457,7 @@ pub enum ExportTarget {
     Kubewarden(KubewardenExportArgs),
     /// An OPA bundle (.tar.gz): /.manifest, /policy.wasm and the Rego sources, for `opa run --bundle` and the OPA SDKs
     OpaBundle {
-        /// The .tar.gz file to write
+        /// The .tar.gz file to write, or - for stdout
         #[arg(short = 'o', long, value_name = "FILE")]
         output: PathBuf,
     },
@@ -467,7 +465,7 @@ pub enum ExportTarget {
     Gatekeeper(GatekeeperExportArgs),
     /// The bare OPA-ABI module (entrypoint 0 podauth/findings), for any OPA-Wasm host
     Wasm {
-        /// The file to write
+        /// The .wasm file to write, or - for stdout
         #[arg(short = 'o', long, value_name = "FILE")]
         output: PathBuf,
     },
@@ -513,7 +511,7 @@ pub struct KubewardenExportArgs {
 
 #[derive(Debug, Args)]
 pub struct GatekeeperExportArgs {
-    /// The directory to write templates/, constraints/, syncset.yaml and the gator suite into [default: the manifests on stdout]
+    /// The directory to write templates/, constraints/, syncset.yaml and the gator suite into [default: -, the manifests on stdout]
     #[arg(short = 'o', long, value_name = "DIR")]
     pub output: Option<PathBuf>,
 
@@ -571,4 +569,119 @@ pub enum KwMode {
 pub enum KwPolicyMode {
     Protect,
     Monitor,
+}
+
+#[cfg(test)]
+mod readme_usage {
+    //! The README's Usage block is written by hand; these tests keep it true
+    //! to the parser in both directions.
+    use super::Cli;
+    use clap::CommandFactory;
+    use std::collections::BTreeSet;
+
+    /// Each `kubectl podauth ...` entry (with its continuation lines), by subcommand path.
+    fn entries() -> Vec<(Vec<String>, String)> {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+        let block = readme
+            .split("## Usage\n\n```text\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("README has a Usage block");
+        let mut out: Vec<(Vec<String>, String)> = Vec::new();
+        for line in block.lines() {
+            match line.strip_prefix("kubectl podauth ") {
+                Some(rest) => {
+                    let path = rest
+                        .split_whitespace()
+                        .take_while(|w| {
+                            w.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                                && !w.starts_with('-')
+                        })
+                        .map(str::to_string)
+                        .collect();
+                    out.push((path, rest.to_string()));
+                }
+                None => out.last_mut().expect("continuation").1.push_str(line),
+            }
+        }
+        out
+    }
+
+    fn command(path: &[String]) -> clap::Command {
+        let mut cmd = Cli::command();
+        for name in path {
+            cmd = cmd
+                .find_subcommand(name)
+                .unwrap_or_else(|| panic!("README names a subcommand {name:?} clap lacks"))
+                .clone();
+        }
+        cmd
+    }
+
+    #[test]
+    fn every_flag_in_the_readme_exists_and_every_flag_is_in_the_readme() {
+        let flag = regex::Regex::new(r"(?:^|[\s\[(|,])(--[a-z][a-z0-9-]*|-[a-zA-Z])\b").unwrap();
+        let entries = entries();
+        assert!(entries.len() >= 12, "{entries:?}");
+        for (path, text) in &entries {
+            let cmd = command(path);
+            let mentioned: BTreeSet<String> =
+                flag.captures_iter(text).map(|c| c[1].to_string()).collect();
+            let mut known = BTreeSet::new();
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if arg.is_hide_set() || arg.is_global_set() || id == "help" || id == "version" {
+                    continue;
+                }
+                let long = arg.get_long().map(|l| format!("--{l}"));
+                let short = arg.get_short().map(|s| format!("-{s}"));
+                if long.is_none() && short.is_none() {
+                    continue; // positional
+                }
+                assert!(
+                    long.iter().chain(&short).any(|f| mentioned.contains(f)),
+                    "README usage of `{}` does not mention {long:?}/{short:?}",
+                    path.join(" ")
+                );
+                known.extend(long);
+                known.extend(short);
+            }
+            for f in &mentioned {
+                assert!(
+                    known.contains(f),
+                    "README usage of `{}` offers {f}, which clap rejects",
+                    path.join(" ")
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn value_lists_in_the_readme_match_the_parser() {
+        let list =
+            regex::Regex::new(r"(--[a-z][a-z0-9-]*|-[a-zA-Z]) ([a-z][a-z-]*(?:\|[a-z][a-z-]*)+)")
+                .unwrap();
+        for (path, text) in entries() {
+            let cmd = command(&path);
+            for c in list.captures_iter(&text) {
+                let name = c[1].trim_start_matches('-');
+                let arg = cmd
+                    .get_arguments()
+                    .find(|a| {
+                        a.get_long() == Some(name)
+                            || (name.len() == 1 && a.get_short() == name.chars().next())
+                    })
+                    .unwrap_or_else(|| panic!("{}: no flag {}", path.join(" "), &c[1]));
+                let offered: BTreeSet<&str> = c[2].split('|').collect();
+                let parsed: Vec<String> = arg
+                    .get_possible_values()
+                    .iter()
+                    .map(|v| v.get_name().to_string())
+                    .collect();
+                let parsed: BTreeSet<&str> = parsed.iter().map(String::as_str).collect();
+                assert_eq!(offered, parsed, "`{}` {}", path.join(" "), &c[1]);
+            }
+        }
+    }
 }

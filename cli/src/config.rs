@@ -122,6 +122,7 @@ impl Config {
         };
         let text = std::fs::read_to_string(&path)
             .map_err(|e| CliError::new(format!("{}: {e}", path.display())))?;
+        crate::redact::learn_text(&text);
         let mut config = Config::parse(&text).map_err(|e| {
             CliError::new(format!("{}: {e}", path.display()))
                 .hint("see docs/configuration.md for the format")
@@ -131,8 +132,13 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, String> {
-        let docs = yaml_rust2::YamlLoader::load_from_str(text)
-            .map_err(|e| format!("line {}: {}", e.marker().line(), e.info()))?;
+        let docs = yaml_rust2::YamlLoader::load_from_str(text).map_err(|e| {
+            format!(
+                "line {}: {}",
+                e.marker().line(),
+                crate::redact::without_input_values(e.info())
+            )
+        })?;
         let json = docs
             .into_iter()
             .next()
@@ -141,7 +147,8 @@ impl Config {
         if json.is_null() {
             return Ok(Config::default());
         }
-        let config: Config = serde_json::from_value(json).map_err(|e| e.to_string())?;
+        let config: Config = serde_json::from_value(json)
+            .map_err(|e| crate::redact::without_input_values(&e.to_string()))?;
         for (id, sev) in &config.rules.severity {
             sev.parse::<Severity>()
                 .map_err(|e| format!("rules.severity.{id}: {e}"))?;

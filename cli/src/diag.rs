@@ -24,22 +24,36 @@ impl CliError {
 }
 
 pub fn error(e: &CliError) {
-    eprintln!("kubectl-podauth: error: {}", e.message);
+    line("error", &e.message);
     if let Some(h) = &e.hint {
-        eprintln!("  hint: {h}");
+        eprintln!("  hint: {}", safe(h));
     }
 }
 
 pub fn warning(message: &str) {
-    eprintln!("kubectl-podauth: warning: {message}");
+    line("warning", message);
 }
 
 /// A problem with one input that did not stop the run.
 pub fn input_error(message: &str) {
-    eprintln!("kubectl-podauth: error: {message}");
+    line("error", message);
 }
 
 /// The `--timings` report.
 pub fn timings(report: &str) {
-    eprint!("{report}");
+    eprint!("{}", crate::redact::scrub(report));
+}
+
+fn line(level: &str, message: &str) {
+    eprintln!("kubectl-podauth: {level}: {}", safe(message));
+}
+
+/// Every message passes the credential redactor, then loses its control characters.
+fn safe(message: &str) -> String {
+    crate::terminal::escape_control(&crate::redact::scrub(message)).into_owned()
+}
+
+/// Text for stderr that is not one of ours (clap's usage errors), redacted.
+pub fn raw(text: &str) {
+    eprint!("{}", crate::redact::scrub(text));
 }

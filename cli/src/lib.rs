@@ -6,7 +6,9 @@
 pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod config;
+pub mod credentials;
 pub mod diag;
 pub mod export;
 pub mod live;
@@ -17,6 +19,7 @@ pub mod redact;
 pub mod report;
 pub mod style;
 pub mod suppress;
+pub mod terminal;
 pub mod timings;
 pub mod version;
 
@@ -34,8 +37,26 @@ pub enum Exit {
     Error = 2,
 }
 
+/// The hidden command of Cobra's completion protocol.
+pub const COMPLETE: &str = "__complete";
+
 /// Runs the CLI with the given arguments (argv[0] included).
 pub fn run(args: Vec<OsString>) -> Exit {
+    // `kubectl_complete-podauth` (kubectl's plugin completion) calls
+    // `__complete WORDS...`; the words are not ours to parse as flags.
+    if args.get(1).is_some_and(|a| a == COMPLETE) {
+        let words: Vec<String> = args[2..]
+            .iter()
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        return match commands::complete(&words) {
+            Ok(()) => Exit::Clean,
+            Err(e) => {
+                diag::error(&e);
+                Exit::Error
+            }
+        };
+    }
     let bin_name = display_name(args.first());
     let command = cli::Cli::command().bin_name(bin_name);
     let parsed = command
@@ -45,7 +66,13 @@ pub fn run(args: Vec<OsString>) -> Exit {
         Ok(cli) => cli,
         Err(e) => {
             let code = e.exit_code();
-            let _ = e.print();
+            // clap quotes the arguments it rejects: through the redactor.
+            let text = e.render().to_string();
+            if e.use_stderr() {
+                diag::raw(&text);
+            } else {
+                let _ = commands::emit_text(&text);
+            }
             return if code == 0 { Exit::Clean } else { Exit::Error };
         }
     };

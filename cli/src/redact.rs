@@ -1,145 +1,334 @@
-//! The last line of defence for credentials. Rules already mask values; this
-//! collects every credential-looking value in the input and scrubs any that
-//! still reaches a message, whatever produced it.
+//! The output chokepoint for credentials. Every byte the program writes to
+//! stdout, stderr or a file passes [`scrub`]: it masks every AWS credential
+//! value seen in the input (learned with [`learn`] as objects are read), plus
+//! anything that looks like one in free text ([`credentials::credential_spans`]):
+//! key ids, secrets after their name, secret-key and session-token shapes.
+//! Rules already mask the values they quote; this is the last line of defence.
+use crate::credentials::{self, classify, mask, ValueClass};
 use aho_corasick::AhoCorasick;
 use base64::Engine as _;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
+use std::io::{self, Write};
+use std::ops::Range;
+use std::sync::{OnceLock, RwLock};
 
-fn key_id_regex() -> &'static regex::Regex {
-    static RE: OnceLock<regex::Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        regex::Regex::new(r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}").expect("valid regex")
-    })
-}
-
-fn config_secret_regex() -> &'static regex::Regex {
-    static RE: OnceLock<regex::Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        regex::Regex::new(r"(?im)^\s*(?:aws_secret_access_key|aws_session_token)\s*=\s*(\S+)")
-            .expect("valid regex")
-    })
-}
-
-const CREDENTIAL_ENV: [&str; 3] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-];
-
-/// `AKIAIOSFODNN7EXAMPLE` -> `AKIA************MPLE`; short values are fully masked.
-pub fn mask(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    if chars.len() > 12 {
-        let head: String = chars[..4].iter().collect();
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
-    } else {
-        "*".repeat(chars.len())
-    }
-}
-
+/// Credential values collected from objects, and a matcher over them.
 #[derive(Default)]
 pub struct Redactor {
+    secrets: BTreeSet<String>,
     matcher: Option<AhoCorasick>,
-    secrets: Vec<String>,
+    /// Fake credentials of the bundled rule examples, which exports ship on
+    /// purpose (a gator suite must still trip PA101 on them).
+    allowed: BTreeSet<String>,
 }
 
 impl Redactor {
-    /// Collects credential values from objects: access key ids anywhere, literal
-    /// values of the AWS credential env vars, Secret values (raw and decoded),
-    /// and secret entries of AWS config files.
+    /// Collects credential values from objects: strings holding credential
+    /// material, literal values of credential env vars and secret-named
+    /// entries, Secret values (raw and decoded) and credentials-file secrets.
     pub fn from_objects<'a>(objects: impl IntoIterator<Item = &'a Value>) -> Redactor {
-        let mut found = BTreeSet::new();
-        for object in objects {
-            collect(object, &mut found);
-            if object.get("kind").and_then(Value::as_str) == Some("Secret") {
-                for field in ["data", "stringData"] {
-                    let Some(Value::Object(entries)) = object.get(field) else {
-                        continue;
-                    };
-                    for value in entries.values().filter_map(Value::as_str) {
-                        add_secret(value, &mut found);
-                        if field == "data" {
-                            if let Ok(bytes) =
-                                base64::engine::general_purpose::STANDARD.decode(value.trim())
-                            {
-                                if let Ok(text) = String::from_utf8(bytes) {
-                                    add_secret(&text, &mut found);
-                                    add_config_secrets(&text, &mut found);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let secrets: Vec<String> = found.into_iter().collect();
-        let matcher =
-            (!secrets.is_empty()).then(|| AhoCorasick::new(&secrets).expect("valid patterns"));
-        Redactor { matcher, secrets }
+        let mut r = Redactor::default();
+        r.add_objects(objects);
+        r
     }
 
-    /// Replaces every known credential value in `text` with its mask.
-    pub fn scrub<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        let key_ids = key_id_regex();
-        let mut out = Cow::Borrowed(text);
-        if let Some(matcher) = &self.matcher {
-            if matcher.is_match(text) {
-                let masks: Vec<String> = self.secrets.iter().map(|s| mask(s)).collect();
-                out = Cow::Owned(matcher.replace_all(text, &masks));
+    pub fn add_objects<'a>(&mut self, objects: impl IntoIterator<Item = &'a Value>) {
+        let before = self.secrets.len();
+        for object in objects {
+            collect(object, &mut self.secrets);
+            if object.get("kind").and_then(Value::as_str) == Some("Secret") {
+                collect_secret_data(object, &mut self.secrets);
             }
         }
-        if key_ids.is_match(&out) {
-            out = Cow::Owned(
-                key_ids
-                    .replace_all(&out, |c: &regex::Captures| mask(&c[0]))
-                    .into_owned(),
-            );
+        if self.secrets.len() != before {
+            self.matcher = Some(AhoCorasick::new(&self.secrets).expect("valid patterns"));
         }
-        out
     }
+
+    /// Byte ranges of credential material in `text`: learned values and
+    /// [`credentials::credential_spans`]. Sorted, merged.
+    pub fn spans(&self, text: &str) -> Vec<Range<usize>> {
+        let mut spans = credentials::credential_spans(text);
+        if let Some(matcher) = &self.matcher {
+            spans.extend(matcher.find_iter(text).map(|m| m.range()));
+        }
+        if !self.allowed.is_empty() {
+            spans.retain(|r| !self.allowed.contains(&text[r.clone()]));
+        }
+        credentials::merge(spans)
+    }
+
+    /// Replaces every credential value in `text` with its mask.
+    pub fn scrub<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        replace_spans(text, &self.spans(text), mask)
+    }
+
+    /// `text` without its credential values (for copies that must not carry
+    /// even a mask).
+    pub fn cut<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        replace_spans(text, &self.spans(text), |_| String::new())
+    }
+
+    /// True when `text` holds a credential this redactor would mask.
+    pub fn holds_credential(&self, text: &str) -> bool {
+        !self.spans(text).is_empty()
+    }
+}
+
+fn replace_spans<'t>(
+    text: &'t str,
+    spans: &[Range<usize>],
+    with: impl Fn(&str) -> String,
+) -> Cow<'t, str> {
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for span in spans {
+        out.push_str(&text[at..span.start]);
+        out.push_str(&with(&text[span.clone()]));
+        at = span.end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
 }
 
 fn add_secret(value: &str, found: &mut BTreeSet<String>) {
     let v = value.trim();
-    // Very short values ("true", "1") are not credentials and would mangle text.
-    if v.len() >= 8 {
+    // Very short values ("true", "1") are not credentials and would mangle
+    // text; a line-oriented writer never sees a multi-line value whole.
+    if v.len() >= 8 && !v.contains('\n') && credentials::literal_credential(v) {
         found.insert(v.to_string());
     }
 }
 
-fn add_config_secrets(text: &str, found: &mut BTreeSet<String>) {
-    for c in config_secret_regex().captures_iter(text) {
-        add_secret(&c[1], found);
+fn add_text(text: &str, found: &mut BTreeSet<String>) {
+    for span in credentials::credential_spans(text) {
+        add_secret(&text[span], found);
     }
 }
 
-/// Walks every string: key ids anywhere, env credential values, config files.
+/// A name whose literal value is a credential: the env vars, secret-key names.
+fn credential_name(name: &str) -> bool {
+    credentials::CREDENTIAL_ENV.contains(&name)
+        || credentials::secret_key_name(name)
+        || credentials::secret_flag(&format!("--{name}"))
+}
+
+fn collect_secret_data(object: &Value, found: &mut BTreeSet<String>) {
+    for field in ["data", "stringData"] {
+        let Some(Value::Object(entries)) = object.get(field) else {
+            continue;
+        };
+        for (key, value) in entries {
+            let Some(value) = value.as_str() else {
+                continue;
+            };
+            let text = if field == "data" {
+                base64::engine::general_purpose::STANDARD
+                    .decode(value.trim())
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+            } else {
+                Some(value.to_string())
+            };
+            let Some(text) = text else { continue };
+            if !matches!(
+                classify(key, &text),
+                ValueClass::Other | ValueClass::ConfigFile
+            ) {
+                add_secret(&text, found);
+            }
+            add_text(&text, found);
+        }
+    }
+}
+
+/// Walks every string: credential material anywhere, values under credential names.
 fn collect(value: &Value, found: &mut BTreeSet<String>) {
     match value {
-        Value::String(s) => {
-            for m in key_id_regex().find_iter(s) {
-                found.insert(m.as_str().to_string());
+        Value::String(s) => add_text(s, found),
+        Value::Array(items) => {
+            // `["--aws-secret-access-key", "VALUE"]`: the split flag form.
+            for pair in items.windows(2) {
+                if let [Value::String(flag), Value::String(v)] = pair {
+                    if credentials::secret_flag(flag) {
+                        add_secret(v, found);
+                    }
+                }
             }
-            if s.contains('=') {
-                add_config_secrets(s, found);
-            }
+            items.iter().for_each(|v| collect(v, found));
         }
-        Value::Array(items) => items.iter().for_each(|v| collect(v, found)),
         Value::Object(map) => {
             if let (Some(Value::String(name)), Some(Value::String(v))) =
                 (map.get("name"), map.get("value"))
             {
-                if CREDENTIAL_ENV.contains(&name.as_str()) {
+                if credential_name(name) {
                     add_secret(v, found);
                 }
             }
-            map.values().for_each(|v| collect(v, found));
+            for (key, v) in map {
+                if let Value::String(s) = v {
+                    if credential_name(key) {
+                        add_secret(s, found);
+                    }
+                }
+                collect(v, found);
+            }
         }
         _ => {}
+    }
+}
+
+fn global() -> &'static RwLock<Redactor> {
+    static GLOBAL: OnceLock<RwLock<Redactor>> = OnceLock::new();
+    GLOBAL.get_or_init(|| RwLock::new(Redactor::default()))
+}
+
+/// Adds the credential values of input objects to the process-wide redactor.
+/// Every reader of input (files, stdin, clusters, config) calls this.
+pub fn learn<'a>(objects: impl IntoIterator<Item = &'a Value>) {
+    let mut r = global()
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    r.add_objects(objects);
+}
+
+/// Lets the credential material of the bundled rule examples through: they
+/// are published fakes, and `export` writes them into test suites on purpose.
+/// Only called by `export`, with the embedded examples' texts.
+pub fn allow_examples<'a>(texts: impl IntoIterator<Item = &'a str>) {
+    let mut r = global()
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for text in texts {
+        for span in credentials::credential_spans(text) {
+            r.allowed.insert(text[span].to_string());
+        }
+    }
+}
+
+/// Learns the secrets in free text read from input (a config file, a policy).
+pub fn learn_text(text: &str) {
+    let mut found = BTreeSet::new();
+    add_text(text, &mut found);
+    if !found.is_empty() {
+        learn(&[Value::Array(found.into_iter().map(Value::String).collect())]);
+    }
+}
+
+/// Masks every credential in `text`, with everything learned so far.
+pub fn scrub(text: &str) -> Cow<'_, str> {
+    let r = global()
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    replace_spans(text, &r.spans(text), mask)
+}
+
+/// `text` without the credentials in it (see [`Redactor::cut`]).
+pub fn cut(text: &str) -> Cow<'_, str> {
+    let r = global()
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    replace_spans(text, &r.spans(text), |_| String::new())
+}
+
+/// True when `text` holds anything [`scrub`] would mask.
+pub fn holds_credential(text: &str) -> bool {
+    global()
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .holds_credential(text)
+}
+
+/// Text bytes scrubbed; bytes that are not UTF-8 (a Wasm module) pass as they are.
+pub fn scrub_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => match scrub(text) {
+            Cow::Borrowed(_) => Cow::Borrowed(bytes),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        },
+        Err(_) => Cow::Borrowed(bytes),
+    }
+}
+
+/// Writes a file through the chokepoint.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+    std::fs::write(path, scrub_bytes(bytes))
+}
+
+/// A parser's message (serde, YAML) with every quoted input value replaced by
+/// its length: `invalid type: string "AKIA..."` -> `invalid type: string (a
+/// 20-character value)`. Error types never carry raw input values.
+pub fn without_input_values(message: &str) -> String {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r#"(invalid (?:type|value): (?:string|map|sequence|integer|floating point|boolean|character|unit variant|newtype variant|tuple variant|struct variant) |unknown (?:field|variant) |invalid length )("(?:[^"\\]|\\.)*"|`[^`]*`|[-+0-9.e]+)"#,
+        )
+        .expect("valid regex")
+    });
+    re.replace_all(message, |c: &regex::Captures| {
+        let quoted = &c[2];
+        let n = quoted.trim_matches(['"', '`']).chars().count();
+        format!("{}(a {n}-character value)", &c[1])
+    })
+    .into_owned()
+}
+
+/// A Rego compiler message without the source excerpt it quotes (`  5 | x := ...`
+/// and the caret line under it): a policy line can hold a credential.
+pub fn without_source_lines(message: &str) -> String {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"^\s*[0-9]*\s*\|").expect("valid regex"));
+    message
+        .lines()
+        .filter(|l| !re.is_match(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A writer that scrubs each line before passing it on. Credentials never
+/// span lines (multi-line values are not collected), so line-wise is exact.
+pub struct ScrubbingWriter<W: Write> {
+    inner: W,
+    line: Vec<u8>,
+}
+
+impl<W: Write> ScrubbingWriter<W> {
+    pub fn new(inner: W) -> Self {
+        ScrubbingWriter {
+            inner,
+            line: Vec::new(),
+        }
+    }
+
+    fn write_line(&mut self) -> io::Result<()> {
+        let line = std::mem::take(&mut self.line);
+        self.inner.write_all(&scrub_bytes(&line))
+    }
+}
+
+impl<W: Write> Write for ScrubbingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|b| *b == b'\n') {
+            self.line.extend_from_slice(&rest[..=i]);
+            self.write_line()?;
+            rest = &rest[i + 1..];
+        }
+        self.line.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.line.is_empty() {
+            self.write_line()?;
+        }
+        self.inner.flush()
     }
 }
 
@@ -148,25 +337,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn masks_like_the_rules() {
-        assert_eq!(mask("AKIAIOSFODNN7EXAMPLE"), "AKIA************MPLE");
-        assert_eq!(mask("short"), "*****");
-    }
-
-    #[test]
     fn scrubs_collected_values() {
         let pod = serde_json::json!({"kind": "Pod", "spec": {"containers": [{"env": [
             {"name": "AWS_SECRET_ACCESS_KEY", "value": "canarySECRETvalue0123456789"},
             {"name": "X", "value": "AKIAZ7QXFAKEKEY23456"}
         ]}]}});
-        let secret = serde_json::json!({"kind": "Secret", "data": {"k": "Y2FuYXJ5LWluLWEtc2VjcmV0LXZhbHVl"}});
+        let secret = serde_json::json!({"kind": "Secret", "data": {
+            "AWS_SECRET_ACCESS_KEY": "Y2FuYXJ5LWluLWEtc2VjcmV0LXZhbHVl",
+            "tag": "MS4yNS4zLWFscGluZQ=="}});
         let r = Redactor::from_objects([&pod, &secret]);
         let out = r.scrub(
-            "a canarySECRETvalue0123456789 b AKIAZ7QXFAKEKEY23456 c canary-in-a-secret-value",
+            "a canarySECRETvalue0123456789 b AKIAZ7QXFAKEKEY23456 c canary-in-a-secret-value d nginx:1.25.3-alpine",
         );
         assert!(!out.contains("canarySECRET"), "{out}");
         assert!(!out.contains("AKIAZ7QXFAKEKEY23456"), "{out}");
         assert!(!out.contains("canary-in-a-secret"), "{out}");
         assert!(out.contains("AKIA************3456"), "{out}");
+        // A Secret value that is not a credential masks nothing elsewhere.
+        assert!(out.contains("nginx:1.25.3-alpine"), "{out}");
+    }
+
+    #[test]
+    fn parser_messages_lose_their_values() {
+        assert_eq!(
+            without_input_values(
+                "invalid type: string \"AKIAZ7QXFAKEKEY23456\", expected u32 at line 3 column 5"
+            ),
+            "invalid type: string (a 20-character value), expected u32 at line 3 column 5"
+        );
+        assert_eq!(
+            without_input_values("unknown field `s3cr3t`, expected one of `a`"),
+            "unknown field (a 6-character value), expected one of `a`"
+        );
+        assert_eq!(
+            without_source_lines(
+                "p.rego:3:5: error: unexpected token\n   |\n 3 | x := \"s3cr3t\"\n   |      ^\n"
+            ),
+            "p.rego:3:5: error: unexpected token"
+        );
+    }
+
+    #[test]
+    fn the_writer_scrubs_across_write_calls() {
+        let mut out = Vec::new();
+        {
+            let mut w = ScrubbingWriter::new(&mut out);
+            w.write_all(b"key AKIAZ7QX").unwrap();
+            w.write_all(b"FAKEKEY23456 end\nnext").unwrap();
+            w.flush().unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "key AKIA************3456 end\nnext"
+        );
     }
 }

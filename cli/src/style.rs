@@ -52,3 +52,18 @@ pub fn paint(color: bool, role: Paint, text: &str) -> String {
         Paint::Good => text.green().to_string(),
     }
 }
+
+/// The width tables fit: `COLUMNS` when set (as kubectl and `ls` honour it),
+/// else the terminal's; `None` when stdout is not a terminal (no limit).
+pub fn terminal_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0);
+    columns.or_else(|| {
+        std::io::stdout()
+            .is_terminal()
+            .then(|| terminal_size::terminal_size().map(|(w, _)| w.0 as usize))
+            .flatten()
+    })
+}

@@ -4,14 +4,12 @@
 #   Reads the entries of Secrets and ConfigMaps (base64 `data`, plain
 #   `stringData`, ConfigMap `data` and `binaryData`), classifies each value the
 #   way the live-mode redactor does (`podauth-redacted:<class>`), and parses AWS
-#   shared config/credentials files (INI). Also names the kube-system node agents
-#   that run with host access by design. Regexes avoid `\s`, `\d` and `(?i)`:
+#   shared config/credentials files (INI). Regexes avoid `\s`, `\d` and `(?i)`:
 #   the regorus build has no Unicode Perl classes or case folding.
 # scope: package
 package podauth.lib.credentials
 
 import data.podauth.lib.aws
-import data.podauth.lib.k8s
 
 # --- Live-mode redaction -----------------------------------------------------
 
@@ -32,27 +30,6 @@ redacted_class(v) := c if {
 } else := "other" if redacted(v)
 
 # --- Classification of plain text ----------------------------------------------
-
-# Entry names that hold a secret access key: AWS_SECRET_ACCESS_KEY,
-# aws_secret_access_key, secret-access-key, secretAccessKey, AWS_SECRET_KEY (the
-# Java SDK v1 alias). Compared after lower-casing and dropping `-` and `_`.
-secret_key_names := {"awssecretaccesskey", "secretaccesskey", "awssecretkey"}
-
-normalized_name(k) := replace(replace(lower(k), "-", ""), "_", "")
-
-secret_key_name(k) if {
-	is_string(k)
-	secret_key_names[normalized_name(k)]
-}
-
-# An `aws_secret_access_key = <value>` line, as in ~/.aws/credentials. (The
-# equivalent aws.holds_credentials_file uses `\s` and `(?im)`, which this regorus
-# build rejects as an invalid regex.)
-holds_credentials_file(s) if {
-	is_string(s)
-	contains(lower(s), "aws_secret_access_key")
-	regex.match(`(?m)^[ \t]*aws_secret_access_key[ \t]*=[ \t]*[^ \t\r\n]`, lower(s))
-}
 
 # A shared config file: a [default], [profile x] or [sso-session x] section and
 # at least one setting the SDKs read from it.
@@ -78,13 +55,13 @@ config_section(section) if regex.match(`^(profile|sso-session)[ \t]+[^ \t]`, sec
 
 # The single class of a plain value, in the redactor's order of precedence.
 value_class(key, text) := "aws-credentials-file" if {
-	holds_credentials_file(text)
+	aws.holds_credentials_file(text)
 } else := "aws-config-file" if {
 	holds_config_file(text)
 } else := "aws-access-key-id" if {
 	aws.contains_access_key_id(text)
 } else := "aws-secret-access-key" if {
-	secret_key_name(key)
+	aws.secret_key_name(key)
 	aws.literal_credential(text)
 } else := "other"
 
@@ -167,7 +144,7 @@ entry_class(k, v, text) := "other" if {
 	is_string(text)
 	not contains(text, "=")
 	not contains(text, "A")
-	not secret_key_names[replace(replace(lower(k), "-", ""), "_", "")]
+	not data.podauth.lib.aws.secret_key_names[replace(replace(lower(k), "-", ""), "_", "")]
 } else := redacted_class(v) if {
 	redacted(v)
 } else := value_class(k, text) if {
@@ -215,38 +192,3 @@ profile_name(section) := regex.replace(section, `^profile[ \t]+`, "")
 
 # The first word of a setting's value (drops a trailing inline comment).
 first_word(v) := words[0] if words := regex.split(`[ \t]+`, trim_space(v))
-
-# --- Node agents ---------------------------------------------------------------
-
-# kube-system DaemonSets that run with host network, privileges or host paths by
-# design: EKS add-ons, the CSI node plugins, the Secrets Store CSI driver and the
-# ASCP provider (under their manifest and default Helm release names).
-node_agent_names := {
-	"aws-node",
-	"kube-proxy",
-	"eks-pod-identity-agent",
-	"ebs-csi-node",
-	"efs-csi-node",
-	"secrets-store-csi-driver",
-	"csi-secrets-store",
-	"csi-secrets-store-secrets-store-csi-driver",
-	"csi-secrets-store-provider-aws",
-	"secrets-store-csi-driver-provider-aws",
-	"secrets-provider-aws-secrets-store-csi-driver-provider-aws",
-}
-
-# A pod (a k8s.pods entry) of a known node agent in kube-system: the DaemonSet
-# itself, or a Pod it owns.
-node_agent(pod) if {
-	pod.namespace == "kube-system"
-	pod.object.kind == "DaemonSet"
-	node_agent_names[k8s.name(pod.object)]
-}
-
-node_agent(pod) if {
-	pod.namespace == "kube-system"
-	pod.object.kind == "Pod"
-	some owner in pod.object.metadata.ownerReferences
-	owner.kind == "DaemonSet"
-	node_agent_names[owner.name]
-}

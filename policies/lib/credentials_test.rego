@@ -95,11 +95,3 @@ test_ini_settings_not_string if {
 test_first_word if {
 	credentials.first_word("  Ec2InstanceMetadata   # inline") == "Ec2InstanceMetadata"
 }
-
-test_node_agent if {
-	credentials.node_agent({"namespace": "kube-system", "object": {"kind": "DaemonSet", "metadata": {"name": "aws-node"}}})
-	credentials.node_agent({"namespace": "kube-system", "object": {"kind": "Pod", "metadata": {"name": "aws-node-x2v9k", "ownerReferences": [{"kind": "DaemonSet", "name": "aws-node"}]}}})
-	not credentials.node_agent({"namespace": "default", "object": {"kind": "DaemonSet", "metadata": {"name": "aws-node"}}})
-	not credentials.node_agent({"namespace": "kube-system", "object": {"kind": "DaemonSet", "metadata": {"name": "aws-node-exporter"}}})
-	not credentials.node_agent({"namespace": "kube-system", "object": {"kind": "Deployment", "metadata": {"name": "kube-proxy"}}})
-}

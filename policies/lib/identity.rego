@@ -2,11 +2,10 @@
 # title: Workload identity helpers
 # description: >-
 #   Shared facts for the IRSA and EKS Pod Identity rules (PA302-PA308,
-#   PA401-PA404): which reviewed pods use Pod Identity, a container's effective
-#   environment (envFrom sources in the context, then env; later entries win),
-#   whether kube-system is in scope and whether the Pod Identity Agent is
-#   present or declared. Everything here is computed once per evaluation or per
-#   container; nothing scans the context inside a loop over objects.
+#   PA401-PA404): which reviewed pods use Pod Identity, whether kube-system is
+#   in scope and whether the Pod Identity Agent is present or declared.
+#   Everything here is computed once per evaluation; nothing scans the context
+#   inside a loop over objects. Container environments are podauth.lib.facts.
 # scope: package
 package podauth.lib.identity
 
@@ -118,92 +117,6 @@ pod_identity_use(pod) := {
 	"how": sprintf("AWS_CONTAINER_CREDENTIALS_FULL_URI points at the Pod Identity Agent (%s)", [agent_ipv4]),
 } if {
 	agent_env_path[pod.ref]
-}
-
-# --- Effective container environment ---
-#
-# regorus 0.14.1 quirk: inside a function, a reference to a *rule* through an
-# import alias (k8s.config_maps[...]) is undefined when the caller evaluated a
-# rule of this package earlier (e.g. identity.pod_identity_pods, then
-# identity.effective_env(c)). Functions here therefore name rules by their full
-# path (data.podauth.lib.k8s.config_maps); calling functions through the alias
-# (k8s.key) is unaffected.
-
-# Each entry: {name, value (string or null when unknown), known (value is
-# known), set (the variable ends up non-empty or with an unknown value), path}.
-# Kubernetes applies envFrom sources in order, then env; later entries win.
-env_items(c) := array.concat(env_from_items(c), env_entry_items(c))
-
-env_entry_items(c) := [item |
-	some j, entry in object.get(c.container, "env", [])
-	is_object(entry)
-	name := k8s.env_name(entry)
-	name != ""
-	item := env_entry_item(entry, name, sprintf("%s.env[%d]", [c.path, j]))
-]
-
-env_entry_item(entry, name, path) := {"name": name, "value": null, "known": false, "set": true, "path": sprintf("%s.valueFrom", [path])} if {
-	is_object(entry.valueFrom)
-} else := {"name": name, "value": v, "known": true, "set": non_empty(v), "path": sprintf("%s.value", [path])} if {
-	v := k8s.literal_value(entry)
-	is_string(v)
-} else := {"name": name, "value": "", "known": true, "set": false, "path": path}
-
-env_from_items(c) := [item |
-	some i, src in object.get(c.container, "envFrom", [])
-	is_object(src)
-	path := sprintf("%s.envFrom[%d]", [c.path, i])
-	some item in array.concat(config_map_items(c, src, path), secret_items(c, src, path))
-]
-
-env_from_prefix(src) := src.prefix if is_string(src.prefix)
-else := ""
-
-config_map_items(c, src, path) := [item |
-	is_object(src.configMapRef)
-	cm := data.podauth.lib.k8s.config_maps[k8s.key(c.pod.namespace, src.configMapRef.name)]
-	prefix := env_from_prefix(src)
-	some k, v in object.get(cm, "data", {})
-	item := {"name": concat("", [prefix, k]), "value": v, "known": is_string(v), "set": non_empty(v), "path": path}
-]
-
-# Secret values are not read (base64 offline, redacted live): only the names.
-secret_items(c, src, path) := [item |
-	is_object(src.secretRef)
-	s := data.podauth.lib.k8s.secrets[k8s.key(c.pod.namespace, src.secretRef.name)]
-	prefix := env_from_prefix(src)
-	some k in secret_keys(s)
-	item := {"name": concat("", [prefix, k]), "value": null, "known": false, "set": true, "path": path}
-]
-
-non_empty(v) if {
-	is_string(v)
-	v != ""
-} else := false
-
-# Keys a Secret provides (data and stringData, as written in a manifest).
-secret_keys(s) := {k | some k, _ in object.get(s, "data", {})} | {k | some k, _ in object.get(s, "stringData", {})}
-
-# True when a container reads envFrom a ConfigMap or Secret that is not in the
-# context: its variables are unknown, so absence-based checks must not fire.
-env_from_unresolved(c) if {
-	some src in object.get(c.container, "envFrom", [])
-	is_object(src.configMapRef)
-	not data.podauth.lib.k8s.config_maps[k8s.key(c.pod.namespace, src.configMapRef.name)]
-}
-
-env_from_unresolved(c) if {
-	some src in object.get(c.container, "envFrom", [])
-	is_object(src.secretRef)
-	not data.podauth.lib.k8s.secrets[k8s.key(c.pod.namespace, src.secretRef.name)]
-}
-
-# effective_env(c)[name] is the entry that wins for that variable.
-effective_env(c) := {name: winner |
-	items := env_items(c)
-	some name in {i.name | some i in items}
-	same := [i | some i in items; i.name == name]
-	winner := same[count(same) - 1]
 }
 
 # --- Fargate and Windows targeting ---

@@ -62,35 +62,6 @@ test_service_account_path if {
 	identity.service_account_path({"spec": {"serviceAccountName": "a", "serviceAccount": "a"}, "spec_path": "x.spec"}) == "x.spec.serviceAccountName"
 }
 
-test_effective_env_precedence if {
-	cm := {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "team"}, "data": {"X": "from-a", "Y": "from-a"}}
-	cm2 := {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b", "namespace": "team"}, "data": {"Y": "from-b"}}
-	secret := {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "team"}, "stringData": {"KEY": "v"}}
-	p := pod({"containers": [{"name": "c",
-		"envFrom": [{"configMapRef": {"name": "a"}}, {"configMapRef": {"name": "b"}}, {"prefix": "P_", "secretRef": {"name": "s"}}],
-		"env": [{"name": "X", "value": "literal"}, {"name": "Z", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
-	}]})
-	inp := {"objects": [p], "context": [cm, cm2, secret]}
-	c := k8s.containers[0] with input as inp
-	env := identity.effective_env(c) with input as inp
-	env.X.value == "literal"
-	env.X.path == "spec.containers[0].env[0].value"
-	env.Y.value == "from-b"
-	env.Y.path == "spec.containers[0].envFrom[1]"
-	env.P_KEY.set
-	not env.P_KEY.known
-	env.Z.set
-	not env.KEY
-	not identity.env_from_unresolved(c) with input as inp
-}
-
-test_env_from_unresolved if {
-	p := pod({"containers": [{"name": "c", "envFrom": [{"secretRef": {"name": "missing"}}]}]})
-	inp := {"objects": [p]}
-	c := k8s.containers[0] with input as inp
-	identity.env_from_unresolved(c) with input as inp
-}
-
 test_requires_node_label if {
 	identity.requires_node_label({"nodeSelector": {"kubernetes.io/os": "windows"}}, "kubernetes.io/os", "windows")
 	not identity.requires_node_label({"nodeSelector": {"kubernetes.io/os": "linux"}}, "kubernetes.io/os", "windows")

@@ -46,6 +46,7 @@ pods[ref] := pod if {
 		"metadata_path": metadata_paths[obj.kind],
 		"namespace": ns,
 		"service_account": service_account_name(spec),
+		"sa_key": key(ns, service_account_name(spec)),
 	}
 }
 
@@ -144,6 +145,37 @@ plain_segment_chars := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 child(base, segs) := path(segs) if {
 	base == ""
 } else := concat("", array.concat([base], [segment(1, seg) | some seg in segs]))
+
+# --- Image references ---
+
+# The repository path of an image reference, without registry host, tag or
+# digest: "docker.io/jtblin/kube2iam:0.11.2" -> "jtblin/kube2iam".
+image_repository(image) := strip_registry(strip_tag(strip_digest(image)))
+
+strip_digest(image) := parts[0] if parts := split(image, "@")
+
+# A tag is a ":" after the last "/" (a ":" before it is a registry port).
+strip_tag(image) := trim_suffix(image, concat("", [":", tag])) if {
+	parts := split(image, "/")
+	last := parts[count(parts) - 1]
+	contains(last, ":")
+	tag_parts := split(last, ":")
+	tag := tag_parts[1]
+} else := image
+
+# The first path segment is a registry host when it has a "." or ":" or is
+# "localhost" (the rule docker/distribution reference parsing uses).
+strip_registry(name) := concat("/", array.slice(parts, 1, count(parts))) if {
+	parts := split(name, "/")
+	count(parts) > 1
+	registry_host(parts[0])
+} else := name
+
+registry_host(seg) if contains(seg, ".")
+
+registry_host(seg) if contains(seg, ":")
+
+registry_host(seg) if seg == "localhost"
 
 # --- Lookup indexes over the context (unique by identity, so keys never clash) ---
 

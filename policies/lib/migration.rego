@@ -33,6 +33,7 @@ package podauth.migration
 
 import data.podauth.lib.aws
 import data.podauth.lib.decision
+import data.podauth.lib.facts
 import data.podauth.lib.k8s
 import data.podauth.lib.objects
 import data.podauth.workloads
@@ -127,8 +128,8 @@ per_pod_methods := {"irsa", "pod-identity"}
 preferred(pod) := "pod-identity" if {
 	data.podauth.lib.objects.parameters.prefer == "pod-identity"
 	data.podauth.lib.objects.parameters.cluster_type == "eks"
-	not on_fargate(pod)
-	not on_windows(pod)
+	not facts.fargate(pod)
+	not facts.windows(pod)
 } else := "irsa"
 
 # The target: --to, else the recommendation when it is IRSA or Pod Identity
@@ -154,19 +155,8 @@ invalid_irsa_arn(pod) := v if {
 	not aws.valid_role_arn(v)
 }
 
-# As podauth.workloads decides, with rules named by their full path.
-on_fargate(_) if data.podauth.lib.objects.parameters.cluster_type == "eks-fargate"
-
-on_fargate(pod) if is_string(k8s.labels(pod.metadata)["eks.amazonaws.com/fargate-profile"])
-
-on_fargate(pod) if data.podauth.lib.identity.requires_node_label(pod.spec, "eks.amazonaws.com/compute-type", "fargate")
-
-on_windows(pod) if data.podauth.lib.identity.requires_node_label(pod.spec, "kubernetes.io/os", "windows")
-
-on_windows(pod) if data.podauth.lib.identity.requires_node_label(pod.spec, "beta.kubernetes.io/os", "windows")
-
-unsupported_pod_identity(pod) := "Fargate" if on_fargate(pod)
-else := "Windows" if on_windows(pod)
+unsupported_pod_identity(pod) := "Fargate" if facts.fargate(pod)
+else := "Windows" if facts.windows(pod)
 
 # decision[ref] = {"migrate": bool, "to", "reason"} for every workload.
 decision[w.ref] := d if {
@@ -301,7 +291,7 @@ old_identity(w, pod) := {
 	"description": sprintf("the kube2iam/KIAM role %s", [old_role_arn(v)]),
 } if {
 	w.effective == "kube2iam-kiam"
-	v := trim_space(k8s.annotations(pod.metadata)[data.podauth.workloads.kube2iam_annotation])
+	v := trim_space(k8s.annotations(pod.metadata)[data.podauth.lib.facts.kube2iam_annotation])
 } else := {
 	"kind": "role",
 	"arn": old_role_arn(v),
@@ -569,7 +559,7 @@ manual_steps(w, pod) := sort(array.concat(
 		env_from_static(pod.namespace, kind, name)
 	],
 	[sprintf("a mounted credentials file gives static keys to %s %q: remove the volume and its mounts", [pod.object.kind, k8s.name(pod.object)]) |
-		data.podauth.workloads.signal[[pod.ref, "file-static"]]
+		data.podauth.lib.facts.signal[[pod.ref, "file-static"]]
 	],
 ))
 

@@ -106,7 +106,7 @@ aws_csi_volumes := [v |
 		"class_name": class_name,
 		"class": spc,
 		"path": sprintf("%s.volumes[%d].csi.volumeAttributes.secretProviderClass", [pod.spec_path, i]),
-		"sa_key": k8s.key(pod.namespace, pod.service_account),
+		"sa_key": pod.sa_key,
 	}
 ]
 
@@ -145,37 +145,6 @@ run_start(i, pair) if {
 
 run_end(x) := run_starts[x + 1] if x + 1 < count(run_starts)
 else := count(pairs)
-
-# --- Image references ---
-
-# The repository path of an image reference, without registry host, tag or
-# digest: "docker.io/jtblin/kube2iam:0.11.2" -> "jtblin/kube2iam".
-image_repository(image) := strip_registry(strip_tag(strip_digest(image)))
-
-strip_digest(image) := parts[0] if parts := split(image, "@")
-
-# A tag is a ":" after the last "/" (a ":" before it is a registry port).
-strip_tag(image) := trim_suffix(image, concat("", [":", tag])) if {
-	parts := split(image, "/")
-	last := parts[count(parts) - 1]
-	contains(last, ":")
-	tag_parts := split(last, ":")
-	tag := tag_parts[1]
-} else := image
-
-# The first path segment is a registry host when it has a "." or ":" or is
-# "localhost" (the rule docker/distribution reference parsing uses).
-strip_registry(name) := concat("/", array.slice(parts, 1, count(parts))) if {
-	parts := split(name, "/")
-	count(parts) > 1
-	registry_host(parts[0])
-} else := name
-
-registry_host(seg) if contains(seg, ".")
-
-registry_host(seg) if contains(seg, ":")
-
-registry_host(seg) if seg == "localhost"
 
 # --- Messages ---
 

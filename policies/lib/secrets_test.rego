@@ -26,16 +26,6 @@ test_go_durations if {
 	}
 }
 
-test_image_repository if {
-	secrets.image_repository("docker.io/jtblin/kube2iam:0.11.2") == "jtblin/kube2iam"
-	secrets.image_repository("jtblin/kube2iam@sha256:0123abcd") == "jtblin/kube2iam"
-	secrets.image_repository("jtblin/kube2iam:0.11.2@sha256:0123abcd") == "jtblin/kube2iam"
-	secrets.image_repository("quay.io/uswitch/kiam:v4.2") == "uswitch/kiam"
-	secrets.image_repository("localhost:5000/uswitch/kiam") == "uswitch/kiam"
-	secrets.image_repository("registry.example.com:5000/mirror/jtblin/kube2iam:latest") == "mirror/jtblin/kube2iam"
-	secrets.image_repository("nginx") == "nginx"
-}
-
 test_uses_pod_identity if {
 	every v in ["true", "True", "TRUE", "t", "T", "1", true] {
 		secrets.uses_pod_identity({"spec": {"parameters": {"usePodIdentity": v}}})

@@ -54,6 +54,33 @@ pub struct InputDocument {
 /// Below this many objects, one thread does it all: sharding costs more than it saves.
 const SHARD_THRESHOLD: usize = 2_000;
 
+/// For tests only: `PODAUTH_SHARD_MIN_OBJECTS=N` replaces [`SHARD_THRESHOLD`]
+/// (and shards into at least two parts even on one core), so small fixtures
+/// take the sharded path; `off` never shards (the single-evaluation path).
+/// Read here and nowhere else; see docs/performance.md.
+pub const SHARD_MIN_OBJECTS_ENV: &str = "PODAUTH_SHARD_MIN_OBJECTS";
+
+/// How many shards an input of `objects` objects is split into (1: not sharded).
+fn shard_count(objects: usize) -> Result<usize> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let knob = std::env::var(SHARD_MIN_OBJECTS_ENV).ok();
+    shards_for(objects, workers, knob.as_deref())
+}
+
+fn shards_for(objects: usize, workers: usize, knob: Option<&str>) -> Result<usize> {
+    let shards = match knob {
+        None => (objects >= SHARD_THRESHOLD).then_some(workers),
+        Some("off") => None,
+        Some(v) => {
+            let min: usize = v
+                .parse()
+                .map_err(|_| anyhow!("{SHARD_MIN_OBJECTS_ENV}={v:?}: expected a number or off"))?;
+            (objects >= min).then_some(workers.max(2))
+        }
+    };
+    Ok(shards.unwrap_or(1))
+}
+
 fn shard_key(object: &serde_json::Value) -> u64 {
     use std::hash::{Hash, Hasher};
     let meta = object.get("metadata");
@@ -156,8 +183,8 @@ impl Evaluator {
     /// inputs are split by namespace into one shard per core; every shard sees
     /// the whole lookup context, so results equal a single evaluation.
     pub fn evaluate(&self, input: &InputDocument) -> Result<Evaluation> {
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if workers < 2 || input.objects.len() < SHARD_THRESHOLD {
+        let workers = shard_count(input.objects.len())?;
+        if workers < 2 {
             return self.evaluate_input(input.to_input()?);
         }
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); workers];
@@ -251,12 +278,18 @@ fn raw_findings(json: serde_json::Value) -> Result<Vec<RawFinding>> {
         .into_iter()
         .map(|f| {
             let field = |k: &str| f.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            let rule = field("rule").ok_or_else(|| anyhow!("finding without rule: {f}"))?;
+            // Without a valid ref the finding belongs to no object: never guess one.
+            let object = f
+                .get("ref")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|r| usize::try_from(r).ok())
+                .ok_or_else(|| {
+                    anyhow!("{rule}: finding without a valid ref (the object's position in objects.review): {f}")
+                })?;
             Ok(RawFinding {
-                rule: field("rule").ok_or_else(|| anyhow!("finding without rule: {f}"))?,
-                object: f
-                    .get("ref")
-                    .and_then(serde_json::Value::as_u64)
-                    .unwrap_or(0) as usize,
+                rule,
+                object,
                 path: field("path").unwrap_or_default(),
                 message: field("msg").ok_or_else(|| anyhow!("finding without msg: {f}"))?,
                 severity: field("severity")
@@ -268,4 +301,47 @@ fn raw_findings(json: serde_json::Value) -> Result<Vec<RawFinding>> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_without_a_valid_ref_is_an_error_not_object_0() {
+        let doc = |finding: serde_json::Value| serde_json::json!({"findings": [finding]});
+        let ok = Evaluation::from_document(&doc(
+            serde_json::json!({"rule": "PA101", "ref": 3, "path": "p", "msg": "m"}),
+        ))
+        .unwrap();
+        assert_eq!(ok.findings[0].object, 3);
+        for bad in [
+            serde_json::json!({"rule": "PA101", "path": "p", "msg": "m"}),
+            serde_json::json!({"rule": "PA101", "ref": -1, "path": "p", "msg": "m"}),
+            serde_json::json!({"rule": "PA101", "ref": "0", "path": "p", "msg": "m"}),
+        ] {
+            let err = Evaluation::from_document(&doc(bad))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("PA101: finding without a valid ref"), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_shard_knob_moves_the_threshold_or_turns_sharding_off() {
+        let shards = |objects, workers, knob| shards_for(objects, workers, knob).unwrap();
+        assert_eq!(shards(SHARD_THRESHOLD - 1, 4, None), 1);
+        assert_eq!(shards(SHARD_THRESHOLD, 4, None), 4);
+        assert_eq!(shards(SHARD_THRESHOLD, 1, None), 1, "one core: no shards");
+        assert_eq!(shards(10, 4, Some("10")), 4);
+        assert_eq!(shards(9, 4, Some("10")), 1);
+        assert_eq!(
+            shards(10, 1, Some("1")),
+            2,
+            "the knob shards even on one core"
+        );
+        assert_eq!(shards(1_000_000, 8, Some("off")), 1);
+        let err = shards_for(10, 2, Some("lots")).unwrap_err().to_string();
+        assert!(err.contains(SHARD_MIN_OBJECTS_ENV), "{err}");
+    }
 }

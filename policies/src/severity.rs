@@ -45,7 +45,11 @@ impl FromStr for Severity {
             .into_iter()
             .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
-                format!("unknown severity {s:?} (expected critical, high, medium, low or info)")
+                // The value is input (a config file, a flag): named by its length only.
+                format!(
+                    "unknown severity (a {}-character value; expected critical, high, medium, low or info)",
+                    s.chars().count()
+                )
             })
     }
 }

@@ -23,7 +23,7 @@ pub fn run_tests(bundle: &Bundle) -> Result<Vec<TestOutcome>, String> {
     }
     let mut outcomes = Vec::new();
     for file in &bundle.tests {
-        for name in test_rule_names(&file.text) {
+        for name in test_rule_names(&file.path, &file.text)? {
             let mut eng = engine.clone();
             let result = eng.eval_rule(format!("data.{}.{}", file.package, name));
             let (passed, detail) = match result {
@@ -44,20 +44,46 @@ pub fn run_tests(bundle: &Bundle) -> Result<Vec<TestOutcome>, String> {
     Ok(outcomes)
 }
 
-/// Names of `test_*` rules defined at column 1, each once.
-fn test_rule_names(text: &str) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for line in text.lines() {
+/// Names of `test_*` rules defined at column 1. Rego joins rules of one name
+/// (the test passes when any body does), so a second definition would mask a
+/// failing first one: it is an error, naming both lines.
+fn test_rule_names(file: &str, text: &str) -> Result<Vec<String>, String> {
+    let mut names: Vec<(String, usize)> = Vec::new();
+    for (index, line) in text.lines().enumerate() {
         if let Some(rest) = line.strip_prefix("test_") {
             let ident: String = rest
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
             let name = format!("test_{ident}");
-            if !names.contains(&name) {
-                names.push(name);
+            if let Some((_, first)) = names.iter().find(|(n, _)| *n == name) {
+                return Err(format!(
+                    "{file}:{}: test {name} is already defined at line {first}; rename one (Rego would join them, so one could mask the other)",
+                    index + 1
+                ));
             }
+            names.push((name, index + 1));
         }
     }
-    names
+    Ok(names.into_iter().map(|(name, _)| name).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_rule_names;
+
+    #[test]
+    fn test_names_are_read_once_each_and_duplicates_are_refused() {
+        let text = "package x_test\n\ntest_a if {\n\ttrue\n}\n\ntest_b if true\n";
+        assert_eq!(
+            test_rule_names("x_test.rego", text).unwrap(),
+            ["test_a", "test_b"]
+        );
+        let twice = "package x_test\n\ntest_a if {\n\tfalse\n}\n\ntest_a if true\n";
+        let err = test_rule_names("x_test.rego", twice).unwrap_err();
+        assert!(
+            err.contains("x_test.rego:7: test test_a is already defined at line 3"),
+            "{err}"
+        );
+    }
 }

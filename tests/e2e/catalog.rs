@@ -45,7 +45,9 @@ fn explain_prints_the_metadata() {
     assert!(json["why"].as_str().unwrap().contains("Never use"));
     let missing = podauth(&["explain", "PA000"]);
     assert_eq!(missing.code, 2);
-    assert!(missing.stderr.contains("no rule \"PA000\""));
+    assert!(missing
+        .stderr
+        .contains("no rule with the id or name \"PA000\""));
 }
 
 #[test]

@@ -172,10 +172,9 @@ fn no_input_is_a_usage_error_with_a_hint() {
 
 #[test]
 fn broken_pipe_is_not_an_error() {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(BIN)
+    use std::process::Stdio;
+    let mut child = cli()
         .args(["check", "-f", "examples/", "-o", "yaml"])
-        .current_dir(root())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -198,10 +197,9 @@ fn colour_follows_flag_and_no_color() {
         always.stdout.contains('\u{1b}'),
         "--color always colours even a pipe"
     );
-    let out = std::process::Command::new(BIN)
+    let out = cli()
         .args(["check", "-f", "examples/", "--color", "auto"])
         .env("NO_COLOR", "1")
-        .current_dir(root())
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));

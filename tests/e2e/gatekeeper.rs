@@ -594,3 +594,165 @@ fn gatekeeper_parameters_exempt_namespaces_and_images() {
         .violations(&review, &c["spec"]["parameters"], &[])
         .is_empty());
 }
+
+/// Rules that join objects under review (a Namespace and the workloads in it)
+/// cannot fire when an admission request carries one object.
+const NEEDS_OBJECTS_REVIEWED_TOGETHER: [&str; 1] = ["PA801"];
+
+/// The suite's expectations are the CLI's own answers; the reviewed snapshot
+/// of every bad example's findings (tests/golden/rule-findings.txt) is an
+/// independent oracle. Each rule's template must have a case expecting at
+/// least one violation on one of its bad examples, exactly as many as the
+/// snapshot pins for that object, and no case may expect a violation of a
+/// rule on an object where the snapshot has none.
+#[test]
+fn every_rule_has_a_suite_case_expecting_the_snapshot_violations() {
+    // The snapshot's parameters: the account id, and no namespace excluded
+    // (kube2iam and KIAM live in kube-system).
+    let dir = export_gatekeeper(&[
+        "--account-id",
+        "111122223333",
+        "--exclude-namespace",
+        "excluded-by-nobody",
+    ]);
+    // The expectations hold when the templates run as Gatekeeper runs them.
+    assert!(run_suite(dir.path()) >= 60);
+    let snapshot = crate::rule_examples::snapshot_counts();
+    let suite = objects_in(&dir.path().join("suite.yaml")).remove(0);
+    let mut confirmed = BTreeSet::new();
+    let mut problems = Vec::new();
+    for test in suite["tests"].as_array().unwrap() {
+        for case in test["cases"].as_array().unwrap() {
+            let name = case["name"].as_str().unwrap();
+            let object = objects_in(&dir.path().join(case["object"].as_str().unwrap())).remove(0);
+            // `pa101-bad-configmap-0`: the rule, the example's stem, the object's position.
+            let (rule_and_stem, _) = name.rsplit_once('-').unwrap();
+            let (owner, stem) = rule_and_stem.split_once('-').unwrap();
+            let file = format!("policies/rules/{}/{stem}.yaml", owner.to_uppercase());
+            let object_key = format!(
+                "{}/{}/{}",
+                object["kind"].as_str().unwrap(),
+                object["metadata"]["namespace"].as_str().unwrap_or("-"),
+                object["metadata"]["name"].as_str().unwrap()
+            );
+            for assertion in case["assertions"].as_array().unwrap() {
+                let Some(pattern) = assertion["message"].as_str() else {
+                    continue;
+                };
+                let rule = pattern.trim_start_matches("^\\[").trim_end_matches("\\]");
+                let want = assertion["violations"].as_u64().unwrap() as usize;
+                let pinned = snapshot
+                    .get(&(format!("{file} {object_key}"), rule.to_string()))
+                    .copied()
+                    .unwrap_or(0);
+                if want > 0 && want == pinned {
+                    confirmed.insert(rule.to_string());
+                } else if want > 0 {
+                    problems.push(format!(
+                        "{name}: the suite expects {want} {rule} violations on {object_key}, the snapshot of {file} pins {pinned}"
+                    ));
+                }
+            }
+        }
+    }
+    let missing: Vec<String> = Bundle::embedded()
+        .rules
+        .iter()
+        .map(|r| r.meta.id.clone())
+        .filter(|id| {
+            !confirmed.contains(id) && !NEEDS_OBJECTS_REVIEWED_TOGETHER.contains(&id.as_str())
+        })
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "no suite case expects the snapshot's violations for {missing:?}"
+    );
+}
+
+/// Kubewarden runs the module through burrego: in both of its modes, each
+/// rule denies at least one object of its bad examples, with exactly the
+/// findings the reviewed snapshot pins for that object (gatekeeper mode
+/// counts violations per rule; opa mode must deny naming the rule).
+#[test]
+fn kubewarden_denies_for_every_rule_as_the_snapshot_pins() {
+    use podauth_wasm::admission::kubewarden_inventory;
+    use podauth_wasm::burrego::Burrego;
+    let module =
+        |entrypoint| podauth_wasm::with_entrypoints(podauth_wasm::MODULE, &[entrypoint]).unwrap();
+    let gatekeeper_mode = Burrego::new(&module(podauth_wasm::GATEKEEPER_VIOLATION));
+    let opa_mode = Burrego::new(&module(podauth_wasm::KUBEWARDEN_RESPONSE));
+    let snapshot = crate::rule_examples::snapshot_counts();
+    let mut confirmed = BTreeSet::new();
+    for (rule, file) in rule_examples() {
+        let rel = file.strip_prefix(root()).unwrap().display().to_string();
+        if !file
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("bad")
+        {
+            continue;
+        }
+        let objects = objects_in(&file);
+        for (i, object) in objects.iter().enumerate() {
+            let object_key = format!(
+                "{}/{}/{}",
+                object["kind"].as_str().unwrap(),
+                object["metadata"]["namespace"].as_str().unwrap_or("-"),
+                object["metadata"]["name"].as_str().unwrap()
+            );
+            let Some(&pinned) = snapshot.get(&(format!("{rel} {object_key}"), rule.clone())) else {
+                continue;
+            };
+            let Some(plural) = plural(object) else {
+                continue;
+            };
+            let others: Vec<Value> = objects
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, o)| o.clone())
+                .collect();
+            let review = admission_request(object, Some(plural));
+            let data = json!({"inventory": gatekeeper_inventory(&others)});
+            let input = json!({"parameters": {"accountId": "111122223333"}, "review": review});
+            let violations = gatekeeper_mode.evaluate(&data, &input).unwrap();
+            let of_rule = violations[0]["result"].as_array().map_or(0, |v| {
+                v.iter()
+                    .filter(|v| v["details"]["rule"] == json!(rule))
+                    .count()
+            });
+            let data = json!({
+                "account_id": "111122223333",
+                "kubernetes": kubewarden_inventory(&others, |k| {
+                    KINDS.iter().find(|s| s.kind == k).map(|s| s.plural.to_string())
+                }),
+            });
+            let response = opa_mode
+                .evaluate(&data, &json!({"request": review}))
+                .unwrap();
+            let response = &response[0]["result"]["response"];
+            let denied = response["allowed"] == json!(false)
+                && response["status"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(&format!("[{rule}]")));
+            if of_rule == pinned && denied {
+                confirmed.insert(rule.clone());
+            }
+        }
+    }
+    let missing: Vec<String> = Bundle::embedded()
+        .rules
+        .iter()
+        .map(|r| r.meta.id.clone())
+        .filter(|id| {
+            !confirmed.contains(id) && !NEEDS_OBJECTS_REVIEWED_TOGETHER.contains(&id.as_str())
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "Kubewarden never denies as the snapshot pins for {missing:?}"
+    );
+}

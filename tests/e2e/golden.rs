@@ -3,8 +3,9 @@
 //! `PODAUTH_BLESS=1 cargo test -p kubectl-podauth --test e2e golden` and review the diff.
 use crate::support::*;
 
-const FORMATS: [(&str, &str); 6] = [
+const FORMATS: [(&str, &str); 7] = [
     ("table", "txt"),
+    ("wide", "txt"),
     ("json", "json"),
     ("yaml", "yaml"),
     ("sarif", "sarif"),

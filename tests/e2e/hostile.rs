@@ -120,6 +120,41 @@ fn deep_nesting_and_duplicate_keys_are_errors() {
         .contains("duplicate key \"name\""));
 }
 
+/// The limit is 64 levels (README): a document exactly 64 levels deep is read,
+/// one level more is an error naming the file and the limit, in YAML and JSON.
+#[test]
+fn nesting_is_read_up_to_64_levels_and_refused_at_65() {
+    // The top-level mapping is level 1; `x` adds one level per bracket.
+    let yaml = |levels: usize| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: d}}\nx: {}1{}\n",
+            "[".repeat(levels - 1),
+            "]".repeat(levels - 1)
+        )
+    };
+    let json = |levels: usize| {
+        format!(
+            "{{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {{\"name\": \"d\"}}, \"x\": {}1{}}}",
+            "[".repeat(levels - 1),
+            "]".repeat(levels - 1)
+        )
+    };
+    for (name, text) in [("at-limit.yaml", yaml(64)), ("at-limit.json", json(64))] {
+        let (_d, run) = run_dir(&[(name, &text)]);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert_eq!(run.json()["summary"]["objectsRead"], 1, "{name}");
+        assert_eq!(run.json()["summary"]["errors"], 0, "{name}");
+    }
+    for (name, text) in [("over.yaml", yaml(65)), ("over.json", json(65))] {
+        let (_d, run) = run_dir(&[(name, &text)]);
+        assert_eq!(run.code, 2, "{name}");
+        let e = only_error(&run);
+        let message = e["message"].as_str().unwrap();
+        assert!(message.contains("limit of 64"), "{name}: {message}");
+        assert!(e["file"].as_str().unwrap().ends_with(name), "{e}");
+    }
+}
+
 #[test]
 fn oversized_and_binary_files_are_errors_and_others_still_run() {
     let big = "# padding\n".repeat(120_000); // ~1.2 MB
@@ -190,7 +225,6 @@ fn a_200_mb_file_is_refused_by_size_without_reading_it() {
     let dir = tree(&[("ok.yaml", GOOD_PA501)]);
     let big = std::fs::File::create(dir.path().join("huge.yaml")).unwrap();
     big.set_len(200 * 1024 * 1024).unwrap(); // sparse: no disk used
-    let start = std::time::Instant::now();
     let (code, report) = {
         let run = podauth(&["check", "-f", dir.path().to_str().unwrap(), "-o", "json"]);
         (run.code, run.json())
@@ -210,7 +244,6 @@ fn a_200_mb_file_is_refused_by_size_without_reading_it() {
         1,
         "the other file is still checked"
     );
-    assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
 
 #[cfg(unix)]

@@ -9,7 +9,7 @@ fn kubectl(args: &[&str]) -> Option<std::process::Output> {
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    Command::new("kubectl")
+    hermetic(&mut Command::new("kubectl"))
         .args(args)
         .env("PATH", path)
         .current_dir(root())

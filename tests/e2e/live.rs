@@ -160,17 +160,61 @@ fn offline_and_live_agree_on_the_same_objects() {
             .map(key)
             .collect::<std::collections::BTreeSet<_>>()
     };
-    let (live_set, offline_set) = (set(&live), set(&offline));
-    // Offline sees the Pods/ReplicaSets that live mode collapses into their
-    // Deployment, and raw Secret values; everything live reports, offline reports too.
-    let missing: Vec<_> = live_set.difference(&offline_set).collect();
-    assert!(missing.is_empty(), "live-only findings: {missing:#?}");
+    // Offline also sees the Pods and ReplicaSets that live mode folds into
+    // their Deployment; on every object both modes see, they agree exactly.
+    let live_objects: std::collections::BTreeSet<String> = podauth_cli::live::scan(
+        &podauth_cli::live::LiveOptions {
+            kubeconfig: Some(kubeconfig.clone().into()),
+            all_namespaces: true,
+            ..Default::default()
+        },
+        &podauth_cli::live::kinds::known_kinds(),
+    )
+    .clusters[0]
+        .objects
+        .iter()
+        .map(|o| {
+            format!(
+                "{}/{}/{}",
+                o["metadata"]["namespace"].as_str().unwrap_or("default"),
+                o["kind"].as_str().unwrap(),
+                o["metadata"]["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let on_live_objects = |r: &serde_json::Value| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                let ns = f["resource"]["namespace"].as_str().unwrap_or("default");
+                let object = format!(
+                    "{ns}/{}/{}",
+                    f["resource"]["kind"].as_str().unwrap(),
+                    f["resource"]["name"].as_str().unwrap()
+                );
+                live_objects.contains(&object)
+            })
+            .map(key)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let (live_set, offline_set) = (set(&live), on_live_objects(&offline));
+    assert!(live_set.len() >= 10, "{live_set:#?}");
+    assert_eq!(
+        live_set, offline_set,
+        "live (left) and offline (right) differ on the objects both read"
+    );
+    assert!(
+        set(&offline).len() > offline_set.len(),
+        "offline also reports the Pods live mode folds into their owner"
+    );
 }
 
 #[test]
 fn real_kubectl_accepts_the_harness() {
     let (_server, _dir, kubeconfig) = harness(Scenario::named("mixed").unwrap(), &[]);
-    let out = Command::new("kubectl")
+    let out = hermetic(&mut Command::new("kubectl"))
         .args([
             "--kubeconfig",
             &kubeconfig,
@@ -201,7 +245,8 @@ fn the_example_cluster_role_covers_every_kind_live_mode_reads() {
         .iter()
         .find(|d| d["kind"].as_str() == Some("ClusterRole"))
         .expect("a ClusterRole");
-    let mut granted = std::collections::BTreeSet::new();
+    // (group, plural) pairs, one set per rule of the role.
+    let mut rules: Vec<std::collections::BTreeSet<(String, String)>> = vec![];
     for rule in role["rules"].as_vec().unwrap() {
         let verbs: Vec<&str> = rule["verbs"]
             .as_vec()
@@ -219,15 +264,19 @@ fn the_example_cluster_role_covers_every_kind_live_mode_reads() {
                 .all(|v| *v == "get" || *v == "list" || *v == "watch"),
             "read-only: {verbs:?}"
         );
+        let mut pairs = std::collections::BTreeSet::new();
         for g in rule["apiGroups"].as_vec().unwrap() {
             for r in rule["resources"].as_vec().unwrap() {
-                granted.insert((
+                pairs.insert((
                     g.as_str().unwrap().to_string(),
                     r.as_str().unwrap().to_string(),
                 ));
             }
         }
+        rules.push(pairs);
     }
+    let granted: std::collections::BTreeSet<(String, String)> =
+        rules.iter().flatten().cloned().collect();
     let needed: Vec<(String, String)> = podauth_cli::live::kinds::KINDS
         .iter()
         .map(|k| (k.group.to_string(), k.plural.to_string()))
@@ -235,19 +284,222 @@ fn the_example_cluster_role_covers_every_kind_live_mode_reads() {
         .collect();
     assert!(needed.is_empty(), "examples/rbac.yaml lacks {needed:?}");
 
-    // And the harness, with RBAC limited to exactly that role, reports nothing degraded.
-    let mut scenario = Scenario::named("mixed").unwrap();
-    for kind in podauth_cli::live::kinds::KINDS {
-        if !granted.contains(&(kind.group.to_string(), kind.plural.to_string())) {
-            scenario = scenario.forbid(kind.group, kind.plural);
+    // RBAC limited to a set of grants: the harness forbids everything else it serves.
+    let limited_to = |grants: &std::collections::BTreeSet<(String, String)>| {
+        let mut scenario = Scenario::named("mixed").unwrap();
+        let mut forbidden = 0;
+        for r in podauth_test_apiserver::catalog::RESOURCES {
+            if !grants.contains(&(r.group.to_string(), r.plural.to_string())) {
+                scenario = scenario.forbid(r.group, r.plural);
+                forbidden += 1;
+            }
         }
-    }
-    let (_server, _dir, kubeconfig) = harness(scenario, &[]);
-    let run = podauth(&["check", "-A", "--kubeconfig", &kubeconfig, "-o", "json"]);
+        (scenario, forbidden)
+    };
+    let check =
+        |kubeconfig: &str| podauth(&["check", "-A", "--kubeconfig", kubeconfig, "-o", "json"]);
+
+    // With exactly the role, nothing is degraded, though the harness forbids
+    // what the role does not grant (Nodes, Services, ...).
+    let (scenario, forbidden) = limited_to(&granted);
+    assert!(
+        forbidden > 0,
+        "the role grants everything the harness serves"
+    );
+    let (server, _dir, kubeconfig) = harness(scenario, &[]);
+    let run = check(&kubeconfig);
+    assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.json()["summary"].get("degradedRules").is_none(),
         "{}",
         run.stderr
     );
     assert!(!run.stderr.contains("forbidden"), "{}", run.stderr);
+    // The resources the run listed, from the request log.
+    let listed: std::collections::BTreeSet<(String, String)> = server
+        .requests()
+        .iter()
+        .filter_map(|r| {
+            let path = r.uri.split('?').next().unwrap();
+            let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+            match parts.as_slice() {
+                ["api", _, plural] => Some((String::new(), plural.to_string())),
+                ["apis", group, _, plural] => Some((group.to_string(), plural.to_string())),
+                _ => None,
+            }
+        })
+        .collect();
+
+    // Every rule of the role is needed: without it, each kind of it the run
+    // reads is reported forbidden and rules are degraded.
+    for rule in &rules {
+        let read: Vec<&(String, String)> = rule.intersection(&listed).collect();
+        assert!(!read.is_empty(), "the harness serves none of {rule:?}");
+        let without: std::collections::BTreeSet<_> = granted.difference(rule).cloned().collect();
+        let (scenario, _) = limited_to(&without);
+        let (_server, _dir, kubeconfig) = harness(scenario, &[]);
+        let run = check(&kubeconfig);
+        assert!(matches!(run.code, 0 | 1), "{}", run.stderr);
+        for (group, plural) in read {
+            let permission = podauth_cli::live::kinds::resource_name(group, plural);
+            assert!(
+                run.stderr
+                    .contains(&format!("forbidden to list {permission}")),
+                "without {rule:?}: no warning for {permission}: {}",
+                run.stderr
+            );
+        }
+        let degraded = &run.json()["summary"]["degradedRules"];
+        assert!(
+            degraded.as_array().is_some_and(|d| !d.is_empty()),
+            "without {rule:?}: no degraded rules: {degraded}"
+        );
+    }
+}
+
+/// Run as a pod, the CLI finds the API server from KUBERNETES_SERVICE_HOST and
+/// _PORT and authenticates with the mounted ServiceAccount token (the files
+/// stand in for /var/run/secrets/kubernetes.io/serviceaccount; debug builds
+/// only, see `in_cluster_config` in cli/src/live/mod.rs).
+#[test]
+fn in_cluster_service_account_reads_its_namespace_without_a_kubeconfig() {
+    let server = ApiServer::start(Scenario::named("mixed").unwrap()).unwrap();
+    let mount = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(mount.path().join(name), text).unwrap();
+    write("ca.crt", &server.pki.ca_pem);
+    write("namespace", "shop");
+    let port = server.addr.port().to_string();
+    let in_pod = |args: &[&str]| {
+        podauth_with(
+            args,
+            None,
+            &[
+                ("KUBERNETES_SERVICE_HOST", "127.0.0.1"),
+                ("KUBERNETES_SERVICE_PORT", &port),
+                (
+                    "PODAUTH_TEST_SERVICEACCOUNT_DIR",
+                    mount.path().to_str().unwrap(),
+                ),
+            ],
+        )
+    };
+    let args = ["check", "-o", "json", "--request-timeout", "10s"];
+
+    write("token", "not-the-token");
+    let rejected = in_pod(&args);
+    assert_eq!(
+        rejected.code, 2,
+        "a wrong token is refused: {}",
+        rejected.stderr
+    );
+
+    write("token", podauth_test_apiserver::TOKEN);
+    let run = in_pod(&args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert_eq!(f["cluster"], "in-cluster", "{f}");
+        // Cluster-scoped objects (an EC2NodeClass) are read whole.
+        let ns = &f["resource"]["namespace"];
+        assert!(ns.is_null() || ns == "shop", "the mounted namespace: {f}");
+    }
+    assert!(findings
+        .iter()
+        .any(|f| f["resource"]["namespace"] == "shop"));
+    let requests = server.requests();
+    assert!(requests.iter().any(|r| r.uri.contains("/namespaces/shop/")));
+    assert!(requests.iter().all(|r| r.method == "GET"));
+}
+
+/// `--context`, `-n` and `-l` on the command line reach the requests.
+#[test]
+fn context_namespace_and_selector_flags_scope_the_live_read() {
+    let server = ApiServer::start(Scenario::named("mixed").unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    write_kubeconfig(
+        &kubeconfig,
+        &[
+            server.token_context("prod"),
+            server.token_context("staging"),
+        ],
+    )
+    .unwrap();
+    let kubeconfig = kubeconfig.to_str().unwrap();
+    let run = podauth(&[
+        "check",
+        "--kubeconfig",
+        kubeconfig,
+        "--context",
+        "staging",
+        "-n",
+        "legacy",
+        "-l",
+        "app=reporter",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let workloads = report["workloads"].as_array().unwrap();
+    let names: Vec<&str> = workloads
+        .iter()
+        .map(|w| w["resource"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["reporter"], "-l keeps only the selected workload");
+    for item in workloads
+        .iter()
+        .chain(report["findings"].as_array().unwrap())
+    {
+        assert_eq!(item["cluster"], "staging", "{item}");
+        let ns = &item["resource"]["namespace"];
+        assert!(ns.is_null() || ns == "legacy", "{item}");
+    }
+    let requests = server.requests();
+    let deployments: Vec<&str> = requests
+        .iter()
+        .map(|r| r.uri.as_str())
+        .filter(|u| u.contains("/deployments"))
+        .collect();
+    assert!(!deployments.is_empty());
+    for uri in deployments {
+        assert!(
+            uri.contains("/namespaces/legacy/deployments")
+                && uri.contains("labelSelector=app%3Dreporter"),
+            "{uri}"
+        );
+    }
+}
+
+/// A list that cannot be completed (a continue token that keeps expiring) is
+/// never reported as clean: exit 2, with the kind named.
+#[test]
+fn a_partial_list_makes_the_run_exit_2() {
+    use podauth_test_apiserver::{Fault, FaultRule};
+    let scenario = Scenario::named("paging")
+        .unwrap()
+        .fault(FaultRule::new(Fault::ExpireContinue).on("/api/v1/pods"));
+    let (_server, _dir, kubeconfig) = harness(scenario, &[]);
+    let run = podauth(&["check", "-A", "--kubeconfig", &kubeconfig, "-o", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("incomplete") && run.stderr.contains("Pod"),
+        "{}",
+        run.stderr
+    );
+    let complete = podauth(&[
+        "check",
+        "-A",
+        "--kubeconfig",
+        &harness(Scenario::named("paging").unwrap(), &[]).2,
+        "-o",
+        "json",
+    ]);
+    assert!(
+        matches!(complete.code, 0 | 1),
+        "without the fault: {}",
+        complete.stderr
+    );
 }

@@ -1,6 +1,6 @@
 //! `kubectl podauth migrate` and `kubectl podauth recommend`, end to end: the
 //! plan is rendered with the real `kubectl kustomize` and checked again.
-use crate::support::{podauth, podauth_stdin, tree};
+use crate::support::{hermetic, podauth, podauth_stdin, tree};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -54,7 +54,7 @@ fn files(dir: &Path) -> BTreeMap<String, String> {
 }
 
 fn kustomize(dir: &Path) -> String {
-    let out = Command::new("kubectl")
+    let out = hermetic(&mut Command::new("kubectl"))
         .arg("kustomize")
         .arg(dir)
         .output()
@@ -182,7 +182,7 @@ fn migrate_round_trip_to_pod_identity() {
         assert!(files[form].contains("payments-checkout-api"), "{form}");
     }
     assert!(files["pod-identity/associations.sh"].contains(
-        "aws eks create-pod-identity-association --cluster-name prod --namespace payments --service-account checkout-api"
+        "aws eks create-pod-identity-association --cluster-name 'prod' --namespace 'payments' --service-account 'checkout-api'"
     ));
     assert!(files["pod-identity/main.tf"].contains("resource \"aws_eks_pod_identity_association\""));
     assert!(files["pod-identity/eksctl.yaml"].contains("podIdentityAssociations:"));
@@ -429,12 +429,12 @@ fn migrate_skips_what_it_cannot_move() {
 fn recommend_covers_every_branch() {
     let cases: [(&[&str], &str, &str); 13] = [
         (
-            &["--eks", "--per-pod", "--prefer", "gitops"],
+            &["--eks", "--per-pod", "--prefer", "irsa"],
             "eks-per-pod-gitops",
             "irsa",
         ),
         (
-            &["--eks", "--per-pod", "--prefer", "iac"],
+            &["--eks", "--per-pod", "--prefer", "pod-identity"],
             "eks-per-pod-iac",
             "pod-identity",
         ),
@@ -445,12 +445,18 @@ fn recommend_covers_every_branch() {
             "external-secrets",
         ),
         (
-            &["--cluster-type", "eks-fargate", "--prefer", "iac"],
+            &["--cluster-type", "eks-fargate", "--prefer", "pod-identity"],
             "eks-fargate",
             "irsa",
         ),
         (
-            &["--eks", "--per-pod", "--prefer", "iac", "--windows"],
+            &[
+                "--eks",
+                "--per-pod",
+                "--prefer",
+                "pod-identity",
+                "--windows",
+            ],
             "eks-per-pod-windows",
             "irsa",
         ),
@@ -512,7 +518,7 @@ fn recommend_covers_every_branch() {
         "json",
         "--cross-account",
         "--prefer",
-        "iac",
+        "pod-identity",
     ])
     .json();
     assert!(
@@ -526,7 +532,13 @@ fn recommend_covers_every_branch() {
 
 #[test]
 fn recommend_text_quotes_the_guide() {
-    let run = podauth(&["recommend", "--eks", "--per-pod", "--prefer", "iac"]);
+    let run = podauth(&[
+        "recommend",
+        "--eks",
+        "--per-pod",
+        "--prefer",
+        "pod-identity",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("Method:  pod-identity"),

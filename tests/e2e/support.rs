@@ -43,14 +43,42 @@ fn finish(out: Output) -> Run {
     }
 }
 
+/// An empty directory used as `HOME` by every spawned process, so no test
+/// reads the machine's `~/.kube/config` (or any other dotfile).
+pub fn scratch_home() -> PathBuf {
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-scratch-home");
+    std::fs::create_dir_all(&home).unwrap();
+    home
+}
+
+/// [`podauth_test_apiserver::hermetic`] with [`scratch_home`].
+pub fn hermetic(cmd: &mut Command) -> &mut Command {
+    podauth_test_apiserver::hermetic(cmd, &scratch_home())
+}
+
+/// The binary, hermetic (see [`hermetic`]), run from the repository root.
+pub fn cli() -> Command {
+    let mut cmd = Command::new(BIN);
+    hermetic(&mut cmd).current_dir(root());
+    cmd
+}
+
 /// Runs the binary from the repository root.
 pub fn podauth(args: &[&str]) -> Run {
     podauth_stdin(args, None)
 }
 
 pub fn podauth_stdin(args: &[&str], stdin: Option<&str>) -> Run {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).current_dir(root()).env_remove("NO_COLOR");
+    podauth_with(args, stdin, &[])
+}
+
+/// Runs the binary with extra environment variables (after [`hermetic`]).
+pub fn podauth_with(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Run {
+    let mut cmd = cli();
+    cmd.args(args).env_remove("NO_COLOR").env_remove("COLUMNS");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {

@@ -198,7 +198,7 @@ fn config_exceptions_expire_and_severity_overrides_apply() {
     let config = "rules:\n  severity:\n    PA501: critical\nexceptions:\n  - rule: PA501\n    namespace: med*\n    reason: tracked in OPS-1\n    expires: 2026-12-31\n";
     let dir = tree(&[("k8s/a.yaml", PA501_BAD), (".podauth.yaml", config)]);
     let run_at = |today: &str| {
-        let out = Command::new(BIN)
+        let out = cli()
             .args(["check", "-f", "k8s", "-o", "json"])
             .current_dir(dir.path())
             .env("PODAUTH_TODAY", today)
@@ -227,7 +227,7 @@ fn config_exceptions_expire_and_severity_overrides_apply() {
         ".podauth.yaml",
         "exceptions:\n  - rule: PA501\n    reason: ''\n",
     )]);
-    let out = Command::new(BIN)
+    let out = cli()
         .args(["check", "-f", "."])
         .current_dir(bad.path())
         .output()
@@ -256,10 +256,10 @@ fn baseline_round_trip_fails_only_on_new_findings() {
         v.into_iter().map(String::from).collect::<Vec<_>>()
     };
     let run = |a: Vec<String>| podauth(&a.iter().map(String::as_str).collect::<Vec<_>>());
-    let first = run(args(&[]));
+    let first = run(args(&["--update-baseline"]));
     assert_eq!(
         first.code, 0,
-        "first run writes the baseline: {}",
+        "the first run (--update-baseline) writes the baseline: {}",
         first.stderr
     );
     assert!(base.exists());

@@ -123,7 +123,7 @@ fn ensure_corpus(dir: &Path, size: usize) -> Result<usize> {
         std::fs::remove_dir_all(dir)?;
     }
     eprintln!("generating {size} objects in {}", dir.display());
-    let written = crate::corpus::generate(dir, size, 1)?;
+    let written = crate::corpus::generate(dir, size, 1)?.objects;
     std::fs::write(&stamp, written.to_string())?;
     Ok(written)
 }

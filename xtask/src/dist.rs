@@ -3,15 +3,17 @@
 //! Builds the release binary for this machine (or packages `--binary PATH`),
 //! writes `kubectl-podauth-vX.Y.Z-<os>-<arch>.tar.gz` holding the binary,
 //! LICENSE, README.md and the man page, and regenerates `krew-manifest.yaml`
-//! with the archive's real sha256. Platforms that cannot be built here keep the
-//! sha256 of their last release-pipeline build, or a placeholder the pipeline
-//! fills (`krew-release-bot` style) until then.
+//! with the archive's real sha256. The committed manifest lists only the
+//! platforms this repository builds and checksums ([`BUILT_PLATFORMS`]); every
+//! release platform is in `.krew.yaml`, the template krew-release-bot renders
+//! (`{{ addURIAndSha ... }}`) once the release pipeline has uploaded them.
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Every platform a release ships (in `.krew.yaml`).
 pub const PLATFORMS: [(&str, &str); 5] = [
     ("linux", "amd64"),
     ("linux", "arm64"),
@@ -20,8 +22,13 @@ pub const PLATFORMS: [(&str, &str); 5] = [
     ("windows", "amd64"),
 ];
 
-/// Marks a sha256 the release pipeline fills in; the manifest validator accepts it.
-pub const PENDING_SHA: &str = "{{ release-pipeline: sha256 }}";
+/// Platforms `cargo xtask dist` builds here, with real checksums in krew-manifest.yaml.
+/// (linux/arm64 would need a cross linker and a cross-built Wasm toolchain run;
+/// the release pipeline builds it natively instead.)
+pub const BUILT_PLATFORMS: [(&str, &str); 1] = [("linux", "amd64")];
+
+/// The completion helper kubectl (1.26+) runs for `kubectl podauth <TAB>`.
+pub const COMPLETION_HELPER: &str = "kubectl_complete-podauth";
 
 const REPO: &str = "https://github.com/podauth/kubectl-podauth";
 
@@ -38,14 +45,23 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     if args.iter().any(|a| a == "--manifest-only") {
         // A version bump: keep the platforms' recorded shas where the version is unchanged.
         let previous = fs::read_to_string(&manifest_path).unwrap_or_default();
-        let same_version = previous.contains(&format!("version: {version}"));
+        if !previous.contains(&format!("version: {version}")) {
+            bail!("{version} has no archive yet: run `cargo xtask dist` to build it and record its sha256");
+        }
+        let mut shas = Vec::new();
+        for (o, a) in BUILT_PLATFORMS {
+            let sha = previous_sha(&previous, o, a)
+                .with_context(|| format!("no sha256 for {o}/{a} in {}", manifest_path.display()))?;
+            shas.push(((o, a), sha));
+        }
         let manifest = krew_manifest(&version, |o, a| {
-            same_version
-                .then(|| previous_sha(&previous, o, a))
-                .flatten()
-                .unwrap_or_else(|| PENDING_SHA.to_string())
+            shas.iter()
+                .find(|(p, _)| *p == (o, a))
+                .map(|(_, sha)| sha.clone())
+                .unwrap_or_default()
         });
         fs::write(&manifest_path, manifest)?;
+        fs::write(root.join(".krew.yaml"), krew_template())?;
         return Ok(());
     }
     let binary = match value("--binary") {
@@ -75,6 +91,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         &archive,
         &[
             ("kubectl-podauth", fs::read(&binary)?, 0o755),
+            (
+                COMPLETION_HELPER,
+                fs::read(root.join("cli/completion").join(COMPLETION_HELPER))?,
+                0o755,
+            ),
             ("LICENSE", fs::read(root.join("LICENSE"))?, 0o644),
             ("README.md", fs::read(root.join("README.md"))?, 0o644),
             ("kubectl-podauth.1", man.stdout, 0o644),
@@ -82,14 +103,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     )?;
     let sha = hex(&Sha256::digest(fs::read(&archive)?));
     eprintln!("wrote {} (sha256 {sha})", archive.display());
-    let previous = fs::read_to_string(&manifest_path).unwrap_or_default();
-    let manifest = krew_manifest(&version, |o, a| {
-        if (o, a) == (os, arch) {
-            sha.clone()
-        } else {
-            previous_sha(&previous, o, a).unwrap_or_else(|| PENDING_SHA.to_string())
-        }
-    });
+    if !BUILT_PLATFORMS.contains(&(os, arch)) {
+        bail!("{os}/{arch} archives are built by the release pipeline (see .krew.yaml), not recorded here");
+    }
+    let manifest = krew_manifest(&version, |_, _| sha.clone());
     fs::write(&manifest_path, manifest)?;
     eprintln!("wrote {}", manifest_path.display());
     Ok(())
@@ -177,37 +194,72 @@ spec:
     jobs and cronjobs, plus the External Secrets, Secrets Store CSI, ACK,
     Crossplane and Karpenter kinds where installed. A ready ClusterRole is
     examples/rbac.yaml in {REPO}.
+
+    For `kubectl podauth <TAB>` (kubectl 1.26+), put the completion helper on
+    PATH: ln -s "${{KREW_ROOT:-$HOME/.krew}}/store/podauth/{version}/{COMPLETION_HELPER}" "${{KREW_ROOT:-$HOME/.krew}}/bin/"
   platforms:
 "#
     );
-    for (os, arch) in PLATFORMS {
-        let bin = if os == "windows" {
-            "kubectl-podauth.exe"
-        } else {
-            "kubectl-podauth"
-        };
-        let sha = sha_for(os, arch);
-        let sha = if sha == PENDING_SHA {
-            format!("\"{sha}\"")
-        } else {
-            sha
-        };
-        out.push_str(&format!(
-            r#"  - selector:
+    for (os, arch) in BUILT_PLATFORMS {
+        let uri = format!(
+            "uri: {REPO}/releases/download/{version}/{}\n    sha256: {}",
+            archive_name(version, os, arch),
+            sha_for(os, arch)
+        );
+        out.push_str(&platform_entry(os, arch, &uri));
+    }
+    out
+}
+
+/// One `platforms` entry; `source` is its `uri:`/`sha256:` lines (or the template call).
+fn platform_entry(os: &str, arch: &str, source: &str) -> String {
+    let bin = if os == "windows" {
+        "kubectl-podauth.exe"
+    } else {
+        "kubectl-podauth"
+    };
+    // The helper is a POSIX shell script: no use on Windows.
+    let helper = if os == "windows" {
+        String::new()
+    } else {
+        format!("      - from: {COMPLETION_HELPER}\n        to: .\n")
+    };
+    format!(
+        r#"  - selector:
       matchLabels:
         os: {os}
         arch: {arch}
-    uri: {REPO}/releases/download/{version}/{archive}
-    sha256: {sha}
+    {source}
     files:
       - from: {bin}
         to: .
-      - from: LICENSE
+{helper}      - from: LICENSE
         to: .
     bin: {bin}
-"#,
-            archive = archive_name(version, os, arch)
-        ));
+"#
+    )
+}
+
+/// `.krew.yaml`: krew-release-bot's template for every release platform; the
+/// bot replaces `{{ .TagName }}` and fills `uri`/`sha256` with `addURIAndSha`.
+pub fn krew_template() -> String {
+    let manifest = krew_manifest("{{ .TagName }}", |_, _| String::new());
+    let head = manifest
+        .split("  platforms:\n")
+        .next()
+        .expect("manifest has platforms");
+    let mut out = head.replacen(
+        "# Generated by `cargo xtask dist`; in krew-index this file is plugins/podauth.yaml.",
+        "# Generated by `cargo xtask dist`: krew-release-bot's template for every release platform.",
+        1,
+    );
+    out.push_str("  platforms:\n");
+    for (os, arch) in PLATFORMS {
+        let call = format!(
+            "{{{{ addURIAndSha \"{REPO}/releases/download/{{{{ .TagName }}}}/{}\" .TagName }}}}",
+            archive_name("{{ .TagName }}", os, arch)
+        );
+        out.push_str(&platform_entry(os, arch, &call));
     }
     out
 }
@@ -283,7 +335,7 @@ mod tests {
                 && sha
                     .chars()
                     .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
-            if !real && sha != PENDING_SHA {
+            if !real {
                 problems.push(format!(
                     "{key:?}: sha256 {sha:?} is not 64 lowercase hex digits"
                 ));
@@ -302,17 +354,63 @@ mod tests {
             .to_path_buf()
     }
 
+    /// What krew-release-bot does with `.krew.yaml` for a tag: each
+    /// `addURIAndSha` becomes the asset's uri and sha256.
+    fn render_template(template: &str, tag: &str) -> String {
+        let call = regex::Regex::new(r#"\{\{ addURIAndSha "([^"]+)" \.TagName \}\}"#).unwrap();
+        let with_uris = call.replace_all(template, |c: &regex::Captures| {
+            let uri = c[1].replace("{{ .TagName }}", tag);
+            format!(
+                "uri: {uri}\n    sha256: {}",
+                hex(&Sha256::digest(uri.as_bytes()))
+            )
+        });
+        with_uris.replace("{{ .TagName }}", tag)
+    }
+
     #[test]
-    fn committed_manifest_is_valid_and_matches_the_crate_version() {
-        let text = fs::read_to_string(root().join("krew-manifest.yaml")).unwrap();
+    fn committed_manifest_lists_only_built_platforms_with_real_checksums() {
+        let version = format!("v{}", env!("CARGO_PKG_VERSION"));
+        let path = root().join("krew-manifest.yaml");
+        if std::env::var_os("PODAUTH_BLESS").is_some() {
+            // The layout changed, not the archive's recorded checksum.
+            let previous = fs::read_to_string(&path).unwrap();
+            let sha = previous_sha(&previous, "linux", "amd64").expect("a recorded sha256");
+            fs::write(&path, krew_manifest(&version, |_, _| sha.clone())).unwrap();
+        }
+        let text = fs::read_to_string(&path).unwrap();
         assert_eq!(validate(&text, "podauth.yaml"), Vec::<String>::new());
-        assert!(text.contains(&format!("version: v{}", env!("CARGO_PKG_VERSION"))));
+        assert!(text.contains(&format!("version: {version}")));
         for (os, arch) in PLATFORMS {
-            assert!(text.contains(&archive_name(
-                &format!("v{}", env!("CARGO_PKG_VERSION")),
-                os,
-                arch
-            )));
+            let listed = text.contains(&archive_name(&version, os, arch));
+            assert_eq!(listed, BUILT_PLATFORMS.contains(&(os, arch)), "{os}/{arch}");
+        }
+        assert!(
+            !text.contains("{{"),
+            "no template left in the committed manifest"
+        );
+    }
+
+    #[test]
+    fn release_template_is_current_and_renders_to_a_valid_manifest() {
+        if std::env::var_os("PODAUTH_BLESS").is_some() {
+            fs::write(root().join(".krew.yaml"), krew_template()).unwrap();
+        }
+        let committed = fs::read_to_string(root().join(".krew.yaml")).unwrap();
+        assert_eq!(
+            committed,
+            krew_template(),
+            "regenerate with `cargo xtask dist --manifest-only`"
+        );
+        assert_eq!(committed.matches("addURIAndSha").count(), PLATFORMS.len());
+        let rendered = render_template(&committed, "v9.8.7");
+        assert_eq!(validate(&rendered, "podauth.yaml"), Vec::<String>::new());
+        assert!(rendered.contains("version: v9.8.7"));
+        for (os, arch) in PLATFORMS {
+            assert!(
+                rendered.contains(&archive_name("v9.8.7", os, arch)),
+                "{os}/{arch}"
+            );
         }
     }
 
@@ -335,10 +433,24 @@ mod tests {
             "podauth.yaml"
         )
         .is_empty());
-        let dup = good.replacen("arch: arm64", "arch: amd64", 1);
+        let entry = platform_entry(
+            "linux",
+            "amd64",
+            &format!("uri: https://x/a.tar.gz\n    sha256: {}", "b".repeat(64)),
+        );
+        let dup = format!("{good}{entry}");
         assert!(validate(&dup, "podauth.yaml")
             .iter()
             .any(|p| p.contains("duplicate")));
+        let http = good.replace("uri: https://", "uri: http://");
+        assert!(validate(&http, "podauth.yaml")
+            .iter()
+            .any(|p| p.contains("https")));
+        let placeholder = good.replacen(&"a".repeat(64), "\"{{ release-pipeline: sha256 }}\"", 1);
+        assert!(
+            !validate(&placeholder, "podauth.yaml").is_empty(),
+            "krew rejects placeholders"
+        );
     }
 
     #[cfg(unix)]
@@ -386,9 +498,22 @@ mod tests {
                 "LICENSE",
                 "README.md",
                 "kubectl-podauth",
-                "kubectl-podauth.1"
+                "kubectl-podauth.1",
+                COMPLETION_HELPER,
             ]
         );
+        // Every file the manifest installs, `bin` included, is in the archive.
+        let doc = &YamlLoader::load_from_str(&text).unwrap()[0];
+        for p in doc["spec"]["platforms"].as_vec().unwrap() {
+            assert!(names.iter().any(|n| Some(n.as_str()) == p["bin"].as_str()));
+            for f in p["files"].as_vec().unwrap() {
+                let from = f["from"].as_str().unwrap();
+                assert!(
+                    names.iter().any(|n| n == from),
+                    "{from} is not in the archive"
+                );
+            }
+        }
         // Deterministic: packaging again gives the same bytes.
         run(&root(), &args).unwrap();
         assert_eq!(fs::read(&archive).unwrap(), bytes);

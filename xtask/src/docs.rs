@@ -1,4 +1,5 @@
 //! Documentation generated from rule METADATA.
+use crate::report_schema;
 use anyhow::{bail, Context, Result};
 use podauth_policies::{Bundle, Rule};
 use std::fmt::Write as _;
@@ -15,6 +16,12 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
     let rules_md_path = root.join("docs/rules.md");
     let rules_md = rules_reference(&bundle.rules);
     let old_rules_md = std::fs::read_to_string(&rules_md_path).unwrap_or_default();
+    let schema_page_path = root.join(report_schema::PAGE_PATH);
+    let schema_page = report_schema::page(
+        &std::fs::read_to_string(root.join(report_schema::SCHEMA_PATH))
+            .context("reading the report schema")?,
+    )?;
+    let old_schema_page = std::fs::read_to_string(&schema_page_path).unwrap_or_default();
     if check {
         let mut stale = Vec::new();
         if new_readme != readme {
@@ -23,9 +30,12 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
         if rules_md != old_rules_md {
             stale.push("docs/rules.md");
         }
+        if schema_page != old_schema_page {
+            stale.push(report_schema::PAGE_PATH);
+        }
         if !stale.is_empty() {
             bail!(
-                "{} out of date with rule METADATA; run `cargo xtask docs`",
+                "{} out of date with rule METADATA or the report schema; run `cargo xtask docs`",
                 stale.join(" and ")
             );
         }
@@ -34,8 +44,9 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
         std::fs::write(&readme_path, new_readme)?;
         std::fs::create_dir_all(root.join("docs"))?;
         std::fs::write(&rules_md_path, rules_md)?;
+        std::fs::write(&schema_page_path, schema_page)?;
         eprintln!(
-            "wrote README.md rules table and docs/rules.md ({} rules)",
+            "wrote README.md rules table, docs/rules.md ({} rules) and docs/json-schema.md",
             bundle.rules.len()
         );
     }

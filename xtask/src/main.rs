@@ -2,8 +2,9 @@
 //! Project automation: `cargo xtask <task>`.
 //!
 //! - `docs [--check]`: regenerate (or verify) the README rules table and
-//!   docs/rules.md from rule METADATA, the one source of truth.
-//! - `ci`: everything CI runs after set-up (fmt, clippy, docs check, tests).
+//!   docs/rules.md from rule METADATA, and docs/json-schema.md from
+//!   docs/report.schema.json: each page has one source of truth.
+//! - `ci`: everything CI runs after set-up (fmt and clippy, the Wasm guest included; docs check; tests).
 //! - `corpus --objects N --out DIR [--seed S]`: a seeded benchmark estate.
 //! - `bench [--dir DIR] [--sizes 1000,10000,100000] [--binary PATH] [--wasm]`: offline check at
 //!   each size with `--timings`, printed as a table (figures only, no asserts).
@@ -16,6 +17,7 @@ mod bench_live;
 mod corpus;
 mod dist;
 mod docs;
+mod report_schema;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -41,11 +43,11 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+fn cargo(dir: &Path, args: &[&str]) -> Result<()> {
     eprintln!("+ cargo {}", args.join(" "));
     let status = Command::new(env!("CARGO"))
         .args(args)
-        .current_dir(root)
+        .current_dir(dir)
         .status()
         .context("running cargo")?;
     if !status.success() {
@@ -63,6 +65,24 @@ fn ci(root: &Path) -> Result<()> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    // The Wasm guest is its own workspace (another target, its own lockfile):
+    // linted from its directory so its `.cargo/config.toml` applies.
+    let guest = root.join("wasm/guest");
+    let lint_target = root.join("target/wasm-guest-clippy");
+    cargo(&guest, &["fmt", "--check"])?;
+    cargo(
+        &guest,
+        &[
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--target-dir",
+            lint_target.to_str().context("target path is not UTF-8")?,
             "--",
             "-D",
             "warnings",

@@ -19,6 +19,9 @@ const SUPPRESSION_WITHOUT_REASON: &str = "PA901";
 
 pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
     let mut timings = crate::timings::Timings::new(args.timings);
+    if !args.filenames.is_empty() {
+        live_source::reject_cluster_flags_offline(&args.cluster)?;
+    }
     let cwd =
         std::env::current_dir().map_err(|e| CliError::new(format!("working directory: {e}")))?;
     let config = Config::discover(args.config.as_deref(), &cwd)?;
@@ -37,8 +40,12 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
     let selected = select_rules(&bundle, &select, &ignore)?;
     let evaluator = match args.engine {
         EngineKind::Native => Engine::Native(Box::new(
-            Evaluator::new(&bundle, &selected)
-                .map_err(|e| CliError::new(format!("policies failed to load: {e:#}")))?,
+            Evaluator::new(&bundle, &selected).map_err(|e| {
+                CliError::new(format!(
+                    "policies failed to load: {}",
+                    crate::redact::without_source_lines(&format!("{e:#}"))
+                ))
+            })?,
         )),
         EngineKind::Wasm => {
             if !args.policies.is_empty() {
@@ -60,8 +67,10 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
         })?;
         (live.batches, live.errors, live.degraded)
     } else {
-        let loaded =
+        let mut loaded =
             evaluate::load_files(&args.filenames, args.max_file_size, &bundle, &mut timings);
+        let empty = evaluate::empty_input_errors(&loaded, args.allow_empty);
+        loaded.errors.extend(empty);
         let context = context_from(args, &bundle, &mut timings);
         (
             vec![Batch {
@@ -99,7 +108,7 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
         .iter()
         .flat_map(|b| b.loaded.manifests.iter())
         .collect();
-    apply_team_policy(&mut report, &config, &inline_objects, args)?;
+    let baseline = apply_team_policy(&mut report, &config, &inline_objects, args)?;
 
     for e in &report.errors {
         diag::input_error(&e.to_string());
@@ -114,6 +123,8 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
             .map(|r| &r.meta)
             .collect(),
         fail_on: settings.fail_on,
+        baseline,
+        width: crate::style::terminal_width(),
     };
     timings.phase("output", || {
         emit(|out| printers::print_report(&report, args.output, &opts, out))
@@ -136,12 +147,8 @@ fn context_from(
         return Vec::new();
     }
     let loaded = evaluate::load_context(&args.context_from, args.max_file_size, bundle, timings);
-    let redactor = crate::redact::Redactor::from_objects(loaded.manifests.iter().map(|m| &m.value));
     for e in &loaded.errors {
-        diag::warning(&format!(
-            "--context-from: {} (not used as context)",
-            redactor.scrub(&e.to_string())
-        ));
+        diag::warning(&format!("--context-from: {e} (not used as context)"));
     }
     loaded.manifests
 }
@@ -187,7 +194,7 @@ fn apply_team_policy(
     config: &Config,
     objects: &[&Manifest],
     args: &CheckArgs,
-) -> Result<(), CliError> {
+) -> Result<Option<printers::BaselineProgress>, CliError> {
     for f in &mut report.findings {
         if let Some(sev) = config
             .rules
@@ -250,7 +257,14 @@ fn apply_team_policy(
     report.summary.expired_exceptions = expired.len();
 
     if let Some(path) = &args.baseline {
-        if args.update_baseline || !path.exists() {
+        if !args.update_baseline && !path.exists() {
+            // A mistyped or not yet committed baseline must not pass the gate.
+            return Err(
+                CliError::new(format!("baseline {} does not exist", path.display()))
+                    .hint("write it first with --update-baseline"),
+            );
+        }
+        if args.update_baseline {
             Baseline::of(&report.findings).write(path)?;
             diag::warning(&format!(
                 "wrote baseline {} with {} findings; later runs fail only on new findings",
@@ -260,13 +274,30 @@ fn apply_team_policy(
         }
         let baseline = Baseline::read(path)?;
         let known = baseline.fingerprints();
+        let present: std::collections::BTreeSet<String> = report
+            .findings
+            .iter()
+            .chain(report.suppressed.iter().map(|s| &s.finding))
+            .map(printers::fingerprint)
+            .collect();
         report.suppress(|f| {
             known
                 .contains(printers::fingerprint(f).as_str())
                 .then_some(Suppression::Baseline)
         });
+        let open = report
+            .suppressed
+            .iter()
+            .filter(|s| s.suppression == Suppression::Baseline)
+            .count();
+        return Ok(Some(printers::BaselineProgress {
+            known: known.len(),
+            fixed: known.iter().filter(|k| !present.contains(**k)).count(),
+            open,
+            new: report.findings.len(),
+        }));
     }
-    Ok(())
+    Ok(None)
 }
 
 /// 2 for input errors (they may hide findings), else 1 for failing findings.

@@ -2,7 +2,6 @@
 //! and workloads.
 use crate::diag::CliError;
 use crate::manifest::{self, InputError, Limits, Loaded, Source};
-use crate::redact::Redactor;
 use crate::report::{self, Finding, Resource, Workload};
 use crate::timings::Timings;
 use podauth_policies::{Bundle, Evaluation, Evaluator, InputDocument};
@@ -86,11 +85,42 @@ fn load_kinds(
     timings: &mut Timings,
 ) -> Loaded {
     let sources: Vec<Source> = paths.iter().map(|f| Source::parse(f)).collect();
-    let limits = Limits {
-        max_file_bytes: max_file_mib.saturating_mul(1024 * 1024),
-        ..Limits::default()
-    };
-    manifest::load_timed(&sources, &limits, keep, timings)
+    let limits = Limits::for_file_size(max_file_mib.saturating_mul(1024 * 1024));
+    let loaded = manifest::load_timed(&sources, &limits, keep, timings);
+    for w in &loaded.warnings {
+        crate::diag::warning(&w.to_string());
+    }
+    crate::redact::learn(loaded.manifests.iter().map(|m| &m.value));
+    loaded
+}
+
+/// No silent green: a directory with no manifest file, or sources with no
+/// object at all, are input errors unless `--allow-empty` says that is expected.
+pub fn empty_input_errors(loaded: &Loaded, allow_empty: bool) -> Vec<InputError> {
+    if allow_empty {
+        return Vec::new();
+    }
+    let hint = "pass --allow-empty if that is expected";
+    let mut errors: Vec<InputError> = loaded
+        .empty_sources
+        .iter()
+        .map(|dir| InputError {
+            file: dir.clone(),
+            document: None,
+            line: None,
+            message: format!("directory holds no manifest file (.yaml, .yml, .json); {hint}"),
+        })
+        .collect();
+    let no_objects = loaded.manifests.is_empty() && loaded.skipped_unknown_kinds == 0;
+    if errors.is_empty() && loaded.errors.is_empty() && no_objects {
+        errors.push(InputError {
+            file: "-f".into(),
+            document: None,
+            line: None,
+            message: format!("the given paths hold no Kubernetes object; {hint}"),
+        });
+    }
+    errors
 }
 
 /// Identity used to de-duplicate lookup context: group, kind, namespace, name.
@@ -141,7 +171,7 @@ pub fn evaluate(
             CliError::new(format!("{e:#}")).hint("this is a bug in a policy; please report it")
         })?;
 
-    let redactor = Redactor::from_objects(
+    crate::redact::learn(
         loaded
             .manifests
             .iter()
@@ -160,10 +190,20 @@ pub fn evaluate(
     };
     let mut findings = Vec::with_capacity(evaluation.findings.len());
     for raw in evaluation.findings {
+        // A finding for a rule or object that does not exist is a bug (in a
+        // policy, or in how refs are remapped): fail loudly, never drop it.
         let (Some(rule), Some(manifest)) =
             (bundle.rule(&raw.rule), loaded.manifests.get(raw.object))
         else {
-            continue;
+            return Err(CliError::new(format!(
+                "{} reported a finding for object {} of {} under review (rule known: {}): {}",
+                raw.rule,
+                raw.object,
+                loaded.manifests.len(),
+                bundle.rule(&raw.rule).is_some(),
+                redactor.scrub(&raw.message)
+            ))
+            .hint("this is a bug in a policy; please report it"));
         };
         findings.push(Finding {
             rule: rule.meta.id.clone(),
@@ -174,7 +214,7 @@ pub fn evaluate(
             cluster: batch.cluster.clone(),
             source: source_of(raw.object, &raw.path),
             path: raw.path,
-            message: redactor.scrub(&raw.message).into_owned(),
+            message: crate::redact::scrub(&raw.message).into_owned(),
             remediation: rule.meta.remediation.clone(),
         });
     }
@@ -183,7 +223,7 @@ pub fn evaluate(
         .errors
         .iter()
         .map(|e| InputError {
-            message: redactor.scrub(&e.message).into_owned(),
+            message: crate::redact::scrub(&e.message).into_owned(),
             ..e.clone()
         })
         .collect();

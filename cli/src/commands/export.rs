@@ -9,24 +9,40 @@ use crate::Exit;
 use std::path::Path;
 
 pub fn run(args: &ExportArgs) -> Result<Exit, CliError> {
+    // The gator suite carries the rules' examples, fake keys included.
+    let embedded = podauth_policies::Bundle::embedded();
+    crate::redact::allow_examples(
+        embedded
+            .rules
+            .iter()
+            .flat_map(|r| &r.examples)
+            .map(|e| e.text.as_str()),
+    );
     match &args.target {
         ExportTarget::Kubewarden(a) => run_kubewarden(a),
         ExportTarget::OpaBundle { output } => {
+            let target = super::file_target("export opa-bundle", output, "podauth.tar.gz")?;
             let bundle = super::load_bundle(&[])?;
             let bytes = export::opa_bundle::archive(&bundle)
                 .map_err(|e| CliError::new(format!("building the OPA bundle: {e:#}")))?;
-            write(output, &bytes)?;
+            super::write_file_target(&target, &bytes)?;
             Ok(Exit::Clean)
         }
         ExportTarget::Gatekeeper(a) => run_gatekeeper(a),
         ExportTarget::Wasm { output } => {
-            write(output, podauth_wasm::MODULE)?;
+            let target = super::file_target("export wasm", output, "podauth.wasm")?;
+            super::write_file_target(&target, podauth_wasm::MODULE)?;
             Ok(Exit::Clean)
         }
     }
 }
 
 fn run_kubewarden(args: &KubewardenExportArgs) -> Result<Exit, CliError> {
+    super::dir_target(
+        "export kubewarden",
+        &args.output,
+        "policy.wasm and policy.yaml",
+    )?;
     let bundle = super::load_bundle(&[])?;
     let rules = selected(&bundle, &args.rules)?;
     let mode = match args.mode {
@@ -62,6 +78,15 @@ fn run_kubewarden(args: &KubewardenExportArgs) -> Result<Exit, CliError> {
 }
 
 fn run_gatekeeper(args: &GatekeeperExportArgs) -> Result<Exit, CliError> {
+    // `-o -` is the default (the manifests on stdout), spelled out.
+    let output = args.output.as_deref().filter(|p| p.as_os_str() != "-");
+    if let Some(dir) = output {
+        super::dir_target(
+            "export gatekeeper",
+            dir,
+            "templates/, constraints/, syncset.yaml and a gator suite",
+        )?;
+    }
     let bundle = super::load_bundle(&args.policy)?;
     let rules = selected(&bundle, &args.rules)?;
     let mut parameters = serde_json::Map::new();
@@ -97,7 +122,7 @@ fn run_gatekeeper(args: &GatekeeperExportArgs) -> Result<Exit, CliError> {
     for skipped in &out.skipped {
         crate::diag::warning(&format!("not exported: {skipped}"));
     }
-    match &args.output {
+    match output {
         None => super::emit(|w| w.write_all(out.manifests().as_bytes()))?,
         Some(dir) => {
             for (rel, text) in out.files() {
@@ -128,6 +153,6 @@ fn selected<'b>(
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    std::fs::write(path, bytes)
+    crate::redact::write_file(path, bytes)
         .map_err(|e| CliError::new(format!("writing {}: {e}", path.display())))
 }

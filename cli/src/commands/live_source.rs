@@ -36,15 +36,15 @@ pub fn read_clusters(args: &ClusterArgs, bundle: &Bundle) -> Result<LiveBatches,
     };
     let kinds = bundle.supported_kinds();
     let scan = live::scan(&opts, &kinds);
+    // No cluster to name at all (no kubeconfig, no context): a usage error.
+    // A named cluster that could not be read is reported like any other input
+    // error, so `-o json` still prints a report with errors[].
     if scan.clusters.is_empty() {
         if let [only] = scan.errors.as_slice() {
-            let message = if only.context.is_empty() {
-                only.message.clone()
-            } else {
-                only.to_string()
-            };
-            return Err(CliError::new(message)
-                .hint("check manifests with -f PATH (or -f - for stdin), or choose a cluster with --kubeconfig / --context"));
+            if only.context.is_empty() {
+                return Err(CliError::new(only.message.clone())
+                    .hint("check manifests with -f PATH (or -f - for stdin), or choose a cluster with --kubeconfig / --context"));
+            }
         }
     }
     let mut out = LiveBatches {
@@ -54,7 +54,7 @@ pub fn read_clusters(args: &ClusterArgs, bundle: &Bundle) -> Result<LiveBatches,
     };
     for e in scan.errors {
         out.errors.push(InputError {
-            file: format!("context {:?}", e.context),
+            file: e.place(),
             document: None,
             line: None,
             message: e.message,
@@ -92,6 +92,7 @@ pub fn read_clusters(args: &ClusterArgs, bundle: &Bundle) -> Result<LiveBatches,
         out.degraded
             .extend(degraded.iter().map(|s| (*s).to_string()));
         let file: Arc<str> = Arc::from(format!("cluster:{}", cluster.context));
+        crate::redact::learn(&cluster.objects);
         let manifests = cluster
             .objects
             .into_iter()
@@ -117,6 +118,31 @@ pub fn read_clusters(args: &ClusterArgs, bundle: &Bundle) -> Result<LiveBatches,
         });
     }
     Ok(out)
+}
+
+/// With `-f`, the cluster flags select nothing: rather than ignore them
+/// silently, name them and say what to do instead.
+pub fn reject_cluster_flags_offline(args: &ClusterArgs) -> Result<(), CliError> {
+    let given: Vec<&str> = [
+        (args.namespace.is_some(), "-n/--namespace"),
+        (args.all_namespaces, "-A/--all-namespaces"),
+        (args.selector.is_some(), "-l/--selector"),
+        (!args.contexts.is_empty(), "--context"),
+        (args.all_contexts, "--all-contexts"),
+        (args.kubeconfig.is_some(), "--kubeconfig"),
+        (args.request_timeout.is_some(), "--request-timeout"),
+    ]
+    .into_iter()
+    .filter_map(|(set, flag)| set.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::new(format!(
+        "{} select what is read from a cluster, and -f reads files: they cannot be combined",
+        given.join(", ")
+    ))
+    .hint("check every object in the files (ServiceAccounts and Secrets in other namespaces are needed as context), or drop -f to read the cluster"))
 }
 
 /// kubectl's --request-timeout: "0" (none), a bare number of seconds, or a

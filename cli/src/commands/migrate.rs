@@ -7,7 +7,6 @@ use crate::config::Config;
 use crate::diag::{self, CliError};
 use crate::manifest::InputError;
 use crate::migrate;
-use crate::redact::Redactor;
 use crate::timings::Timings;
 use crate::Exit;
 use podauth_policies::{Bundle, Evaluator, InputDocument};
@@ -19,19 +18,36 @@ const PLAN_RULE: &str = "data.podauth.migration.plan";
 pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
     let cwd =
         std::env::current_dir().map_err(|e| CliError::new(format!("working directory: {e}")))?;
+    if !args.filenames.is_empty() {
+        live_source::reject_cluster_flags_offline(&args.cluster)?;
+    }
+    super::dir_target(
+        "migrate",
+        &args.output_dir,
+        "MIGRATION.md, patches, IAM policies and scripts",
+    )?;
     let config = Config::discover(None, &cwd)?;
     let parameters = parameters(args, &config)?;
     let bundle = load_bundle(&[])?;
-    let evaluator = Evaluator::new(&bundle, &[])
-        .map_err(|e| CliError::new(format!("policies failed to load: {e:#}")))?;
+    let evaluator = Evaluator::new(&bundle, &[]).map_err(|e| {
+        CliError::new(format!(
+            "policies failed to load: {}",
+            crate::redact::without_source_lines(&format!("{e:#}"))
+        ))
+    })?;
 
     let (batch, mut errors) = read_input(args, &bundle)?;
     errors.extend(batch.loaded.errors.iter().cloned());
-    let objects: Vec<&serde_json::Value> =
-        batch.loaded.manifests.iter().map(|m| &m.value).collect();
-    let redactor = Redactor::from_objects(objects.iter().copied());
+    let mut objects: Vec<&serde_json::Value> = Vec::new();
+    for m in &batch.loaded.manifests {
+        match invalid_names(m) {
+            Some(e) => errors.push(e),
+            None => objects.push(&m.value),
+        }
+    }
+    crate::redact::learn(objects.iter().copied());
     for e in &errors {
-        diag::input_error(&redactor.scrub(&e.to_string()));
+        diag::input_error(&e.to_string());
     }
 
     let mut params = parameters;
@@ -53,7 +69,7 @@ pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
     check_roles(&plan)?;
     warn_placeholders(&plan);
 
-    let files = migrate::render(&plan, &objects, &redactor);
+    let files = migrate::render(&plan, &objects);
     write_files(&args.output_dir, &files)?;
 
     let migrations = plan["migrations"].as_array().cloned().unwrap_or_default();
@@ -62,9 +78,9 @@ pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
     emit(|out| {
         writeln!(
             out,
-            "Wrote {} files to {dir}: {} workload(s) to migrate, {skipped} not migrated.",
-            files.len(),
-            migrations.len()
+            "Wrote {} to {dir}: {} to migrate, {skipped} not migrated.",
+            crate::printers::plural(files.len(), "file"),
+            crate::printers::plural(migrations.len(), "workload")
         )?;
         for m in &migrations {
             let s = |k: &str| m[k].as_str().unwrap_or_default().to_string();
@@ -119,12 +135,14 @@ fn parameters(args: &MigrateArgs, config: &Config) -> Result<serde_json::Value, 
 /// The objects to plan for: the files given with -f, or one cluster.
 fn read_input(args: &MigrateArgs, bundle: &Bundle) -> Result<(Batch, Vec<InputError>), CliError> {
     if !args.filenames.is_empty() {
-        let loaded = super::evaluate::load_files(
+        let mut loaded = super::evaluate::load_files(
             &args.filenames,
             args.max_file_size,
             bundle,
             &mut Timings::disabled(),
         );
+        let empty = super::evaluate::empty_input_errors(&loaded, args.allow_empty);
+        loaded.errors.extend(empty);
         return Ok((
             Batch {
                 loaded,
@@ -147,6 +165,26 @@ fn read_input(args: &MigrateArgs, bundle: &Bundle) -> Result<(Batch, Vec<InputEr
         ));
     }
     Ok((batches.remove(0), live.errors))
+}
+
+/// An object whose names break the API server's rules never reaches a path,
+/// a script or an IAM name: it is refused with an error naming it.
+fn invalid_names(m: &crate::manifest::Manifest) -> Option<InputError> {
+    let problems = migrate::safe_paths::name_problems(&m.value);
+    if problems.is_empty() {
+        return None;
+    }
+    let kind = m.value["kind"].as_str().unwrap_or_default();
+    let live = m.origin.file.starts_with("cluster:");
+    Some(InputError {
+        file: m.origin.file.to_string(),
+        document: (!live).then_some(m.origin.document),
+        line: (!live).then_some(m.origin.line),
+        message: format!(
+            "{kind}: {}; the object was not migrated",
+            problems.join("; ")
+        ),
+    })
 }
 
 /// IAM role names: 1-64 of [A-Za-z0-9+=,.@_-].
@@ -201,11 +239,13 @@ fn warn_placeholders(plan: &serde_json::Value) {
 }
 
 /// Writes the files; a previous plan in the directory (it has MIGRATION.md) is
-/// replaced, any other non-empty directory is refused.
+/// replaced, any other non-empty directory is refused. Paths stay inside the
+/// directory and never pass through a symbolic link (`safe_paths`).
 fn write_files(dir: &Path, files: &migrate::Files) -> Result<(), CliError> {
     let io = |what: &str, path: &Path, e: std::io::Error| {
         CliError::new(format!("{what} {}: {e}", path.display()))
     };
+    let refused = |e: migrate::safe_paths::WriteError| CliError::new(e.to_string());
     if dir.exists() {
         if !dir.is_dir() {
             return Err(CliError::new(format!(
@@ -226,26 +266,11 @@ fn write_files(dir: &Path, files: &migrate::Files) -> Result<(), CliError> {
                 .hint("pass a new or empty directory to -o"));
             }
             for entry in migrate::OWNED_ENTRIES {
-                let path = dir.join(entry);
-                if path.is_dir() {
-                    std::fs::remove_dir_all(&path).map_err(|e| io("removing", &path, e))?;
-                } else if path.is_file() {
-                    std::fs::remove_file(&path).map_err(|e| io("removing", &path, e))?;
-                }
+                migrate::safe_paths::remove_entry(&dir.join(entry)).map_err(refused)?;
             }
         }
+    } else {
+        std::fs::create_dir_all(dir).map_err(|e| io("creating", dir, e))?;
     }
-    for (rel, text) in files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io("creating", parent, e))?;
-        }
-        std::fs::write(&path, text).map_err(|e| io("writing", &path, e))?;
-        #[cfg(unix)]
-        if rel.ends_with(".sh") {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
-        }
-    }
-    Ok(())
+    migrate::safe_paths::write_files(dir, files).map_err(refused)
 }

@@ -2,7 +2,7 @@
 //! command. The answer comes from the policy library
 //! (`podauth.lib.decision.recommend`, through `data.podauth.migration.recommendation`).
 use super::{emit, load_bundle};
-use crate::cli::{CatalogFormat, ClusterType, RecommendArgs, Workflow};
+use crate::cli::{CatalogFormat, ClusterType, Prefer, RecommendArgs};
 use crate::diag::CliError;
 use crate::Exit;
 use podauth_policies::{Evaluator, InputDocument};
@@ -16,11 +16,26 @@ pub struct Answers {
     pub eks: bool,
     pub ec2_nodes: bool,
     pub per_pod: bool,
-    pub preference: &'static str,
+    /// `--prefer`, in the same vocabulary as `check --prefer`.
+    pub prefer: Prefer,
     pub cross_account: bool,
     pub external_static_secrets: bool,
     pub fargate: bool,
     pub windows: bool,
+}
+
+impl Answers {
+    /// The decision policy's input. The guide words the per-pod choice as
+    /// "GitOps (IRSA) or infrastructure-as-code (Pod Identity)".
+    fn policy_input(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).expect("answers serialise");
+        let preference = match self.prefer {
+            Prefer::Irsa => "gitops",
+            Prefer::PodIdentity => "iac",
+        };
+        v["preference"] = preference.into();
+        v
+    }
 }
 
 /// A question not answered by a flag: asked on a terminal, else its default.
@@ -51,32 +66,56 @@ impl Ask for Defaults {
     }
 }
 
-/// Prompts on stderr, reads stdin.
-struct Terminal;
+/// Prompts on `prompts` (stderr), reads `answers` (stdin). An invalid answer
+/// says why and asks again; end of input aborts rather than guessing.
+pub struct Prompter<R, W> {
+    answers: R,
+    prompts: W,
+}
 
-impl Terminal {
-    fn read(question: &str, hint: &str) -> Result<String, CliError> {
-        let mut err = std::io::stderr();
-        let _ = write!(err, "{question} [{hint}] ");
-        let _ = err.flush();
+impl<R: BufRead, W: Write> Prompter<R, W> {
+    pub fn new(answers: R, prompts: W) -> Self {
+        Prompter { answers, prompts }
+    }
+
+    fn read(&mut self, question: &str, hint: &str) -> Result<String, CliError> {
+        let _ = write!(self.prompts, "{question} [{hint}] ");
+        let _ = self.prompts.flush();
         let mut line = String::new();
-        std::io::stdin()
-            .lock()
+        let n = self
+            .answers
             .read_line(&mut line)
             .map_err(|e| CliError::new(format!("reading the answer: {e}")))?;
+        if n == 0 {
+            let _ = writeln!(self.prompts);
+            return Err(CliError::new(format!(
+                "no answer to {question:?} (end of input); nothing was recommended"
+            ))
+            .hint("answer every question, or pass flags (or --no-input to take the defaults)"));
+        }
         Ok(line.trim().to_ascii_lowercase())
+    }
+
+    fn complain(&mut self, message: &str) {
+        let _ = writeln!(self.prompts, "  {message}");
     }
 }
 
-impl Ask for Terminal {
+impl<R: BufRead, W: Write> Ask for Prompter<R, W> {
     fn yes_no(&mut self, question: &str, default: bool) -> Result<bool, CliError> {
+        let hint = if default {
+            "y/n, default y"
+        } else {
+            "y/n, default n"
+        };
         loop {
-            let hint = if default { "Y/n" } else { "y/N" };
-            match Terminal::read(question, hint)?.as_str() {
+            match self.read(question, hint)?.as_str() {
                 "" => return Ok(default),
                 "y" | "yes" => return Ok(true),
                 "n" | "no" => return Ok(false),
-                _ => {}
+                other => self.complain(&format!(
+                    "{other:?} is not an answer: type y or n, or press Enter for the default"
+                )),
             }
         }
     }
@@ -86,13 +125,18 @@ impl Ask for Terminal {
         options: &[&'static str],
         default: &'static str,
     ) -> Result<&'static str, CliError> {
+        let hint = format!("{}, default {default}", options.join("/"));
         loop {
-            let answer = Terminal::read(question, &options.join("/"))?;
+            let answer = self.read(question, &hint)?;
             if answer.is_empty() {
                 return Ok(default);
             }
-            if let Some(o) = options.iter().find(|o| **o == answer) {
-                return Ok(o);
+            match options.iter().find(|o| **o == answer) {
+                Some(o) => return Ok(o),
+                None => self.complain(&format!(
+                    "{answer:?} is not one of {}: type one, or press Enter for the default",
+                    options.join(", ")
+                )),
             }
         }
     }
@@ -139,15 +183,17 @@ pub fn resolve(args: &RecommendArgs, ask: &mut dyn Ask) -> Result<Answers, CliEr
             eks,
         )?,
     };
-    let preference = match args.prefer {
-        Some(Workflow::Gitops) => "gitops",
-        Some(Workflow::Iac) => "iac",
-        None if eks && per_pod => ask.choice(
-            "Manage IAM bindings in manifests (gitops) or infrastructure-as-code (iac)?",
-            &["gitops", "iac"],
-            "gitops",
-        )?,
-        None => "gitops",
+    let prefer = match args.prefer {
+        Some(p) => p,
+        None if eks && per_pod => {
+            let answer = ask.choice(
+                "Prefer IRSA (IAM bindings in manifests, GitOps) or EKS Pod Identity (bindings through the EKS API, infrastructure-as-code)?",
+                &[Prefer::Irsa.as_str(), Prefer::PodIdentity.as_str()],
+                Prefer::Irsa.as_str(),
+            )?;
+            <Prefer as std::str::FromStr>::from_str(answer).map_err(CliError::new)?
+        }
+        None => Prefer::Irsa,
     };
     let cross_account = match flag(args.cross_account, args.no_cross_account) {
         Some(v) => v,
@@ -177,7 +223,7 @@ pub fn resolve(args: &RecommendArgs, ask: &mut dyn Ask) -> Result<Answers, CliEr
         eks,
         ec2_nodes,
         per_pod,
-        preference,
+        prefer,
         cross_account,
         external_static_secrets,
         fargate,
@@ -189,14 +235,21 @@ pub fn run(args: &RecommendArgs) -> Result<Exit, CliError> {
     let interactive =
         !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let answers = if interactive {
-        resolve(args, &mut Terminal)?
+        resolve(
+            args,
+            &mut Prompter::new(std::io::stdin().lock(), std::io::stderr()),
+        )?
     } else {
         resolve(args, &mut Defaults)?
     };
     let bundle = load_bundle(&[])?;
-    let evaluator = Evaluator::new(&bundle, &[])
-        .map_err(|e| CliError::new(format!("policies failed to load: {e:#}")))?;
-    let doc = InputDocument::new(serde_json::json!({ "answers": answers }));
+    let evaluator = Evaluator::new(&bundle, &[]).map_err(|e| {
+        CliError::new(format!(
+            "policies failed to load: {}",
+            crate::redact::without_source_lines(&format!("{e:#}"))
+        ))
+    })?;
+    let doc = InputDocument::new(serde_json::json!({ "answers": answers.policy_input() }));
     let answer = evaluator
         .evaluate_rule(&doc, RULE)
         .map_err(|e| CliError::new(format!("{e:#}")))?;
@@ -212,7 +265,7 @@ pub fn run(args: &RecommendArgs) -> Result<Exit, CliError> {
         next
     };
     match args.output {
-        CatalogFormat::Json => {
+        CatalogFormat::Json | CatalogFormat::Yaml => {
             let out = serde_json::json!({
                 "answers": answers,
                 "branch": field("branch"),
@@ -220,7 +273,10 @@ pub fn run(args: &RecommendArgs) -> Result<Exit, CliError> {
                 "reason": field("reason"),
                 "next": next,
             });
-            emit(|w| crate::printers::write_json(&out, w))?;
+            emit(|w| match args.output {
+                CatalogFormat::Yaml => crate::printers::write_yaml(&out, w),
+                _ => crate::printers::write_json(&out, w),
+            })?;
         }
         CatalogFormat::Table => {
             let yn = |b: bool| if b { "yes" } else { "no" };
@@ -239,7 +295,7 @@ pub fn run(args: &RecommendArgs) -> Result<Exit, CliError> {
                     yn(answers.eks),
                     yn(answers.ec2_nodes),
                     yn(answers.per_pod),
-                    answers.preference,
+                    answers.prefer.as_str(),
                     yn(answers.cross_account),
                     yn(answers.external_static_secrets),
                     yn(answers.fargate),
@@ -297,7 +353,7 @@ mod tests {
     fn defaults_follow_the_cluster_type() {
         let a = resolve(&args(&[]), &mut Defaults).unwrap();
         assert!(a.eks && a.per_pod && a.ec2_nodes && !a.fargate);
-        assert_eq!(a.preference, "gitops");
+        assert_eq!(a.prefer, Prefer::Irsa);
         let a = resolve(&args(&["--no-eks"]), &mut Defaults).unwrap();
         assert!(
             !a.eks && !a.per_pod,
@@ -308,11 +364,58 @@ mod tests {
     }
 
     #[test]
-    fn later_flag_of_a_pair_wins() {
-        let a = resolve(&args(&["--eks", "--no-eks"]), &mut Defaults).unwrap();
-        assert!(!a.eks);
-        let a = resolve(&args(&["--uniform", "--per-pod"]), &mut Defaults).unwrap();
-        assert!(a.per_pod);
+    fn contradictory_flags_are_rejected() {
+        use clap::Parser;
+        for pair in [
+            ["--eks", "--no-eks"],
+            ["--uniform", "--per-pod"],
+            ["--fargate", "--no-fargate"],
+            ["--windows", "--no-windows"],
+            ["--cross-account", "--no-cross-account"],
+            ["--ec2-nodes", "--no-ec2-nodes"],
+            ["--external-static-secrets", "--no-external-static-secrets"],
+        ] {
+            let mut argv = vec!["kubectl-podauth", "recommend"];
+            argv.extend_from_slice(&pair);
+            let err = Cli::try_parse_from(argv).expect_err("a contradiction is an error");
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{pair:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn prompts_show_defaults_say_why_an_answer_is_invalid_and_abort_on_eof() {
+        let mut prompts = Vec::new();
+        let mut p = Prompter::new("maybe\ny\npodid\npod-identity\n".as_bytes(), &mut prompts);
+        assert!(p.yes_no("Is the cluster EKS?", true).unwrap());
+        let choice = p
+            .choice("Prefer?", &["irsa", "pod-identity"], "irsa")
+            .unwrap();
+        assert_eq!(choice, "pod-identity");
+        let err = p.yes_no("Fargate?", false).expect_err("EOF aborts");
+        assert!(err.message.contains("end of input"), "{}", err.message);
+        let text = String::from_utf8(prompts).unwrap();
+        assert!(
+            text.contains("Is the cluster EKS? [y/n, default y]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"maybe\" is not an answer: type y or n"),
+            "{text}"
+        );
+        assert!(text.contains("[irsa/pod-identity, default irsa]"), "{text}");
+        assert!(
+            text.contains("\"podid\" is not one of irsa, pod-identity"),
+            "{text}"
+        );
+        assert!(text.contains("Fargate? [y/n, default n]"), "{text}");
+
+        // Enter takes the default that was shown.
+        let mut p = Prompter::new("\n".as_bytes(), Vec::new());
+        assert!(!p.yes_no("Windows?", false).unwrap());
     }
 
     #[test]
@@ -328,16 +431,16 @@ mod tests {
         assert!(!s
             .asked
             .iter()
-            .any(|q| q.contains("Fargate") || q.contains("gitops")));
+            .any(|q| q.contains("Fargate") || q.contains("Pod Identity")));
         assert!(!a.eks && a.ec2_nodes && !a.per_pod);
 
         // EKS, per-pod: the workflow is asked; flags are never asked again.
         let mut s = Script {
-            answers: vec!["y", "iac", "n", "n", "n"],
+            answers: vec!["y", "pod-identity", "n", "n", "n"],
             asked: vec![],
         };
         let a = resolve(&args(&["--eks", "--no-windows"]), &mut s).unwrap();
-        assert_eq!(a.preference, "iac");
+        assert_eq!(a.prefer, Prefer::PodIdentity);
         assert!(!s
             .asked
             .iter()

@@ -12,8 +12,12 @@ pub fn run(args: &TestArgs, color: bool) -> Result<Exit, CliError> {
     if !args.dirs.is_empty() {
         bundle.tests.drain(..embedded_tests);
     }
-    let outcomes = podauth_policies::run_tests(&bundle)
-        .map_err(|e| CliError::new(format!("policies failed to load: {e}")))?;
+    let outcomes = podauth_policies::run_tests(&bundle).map_err(|e| {
+        CliError::new(format!(
+            "policies failed to load: {}",
+            crate::redact::without_source_lines(&format!("{e:#}"))
+        ))
+    })?;
     emit(|out| printers::print_test_outcomes(&outcomes, args.verbose, color, out))?;
     if outcomes.is_empty() {
         return Err(CliError::new("no test_* rules found").hint("tests live in *_test.rego files"));

@@ -118,13 +118,25 @@ pub struct ClusterObjects {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveError {
     pub context: String,
+    /// The API server's URL, when the context named one.
+    pub server: Option<String>,
     /// One line, no debug output.
     pub message: String,
 }
 
+impl LiveError {
+    /// `context "prod" (server https://10.0.0.1:6443)`: where the failure was.
+    pub fn place(&self) -> String {
+        match &self.server {
+            Some(server) => format!("context {:?} (server {server})", self.context),
+            None => format!("context {:?}", self.context),
+        }
+    }
+}
+
 impl std::fmt::Display for LiveError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "context {:?}: {}", self.context, self.message)
+        write!(f, "{}: {}", self.place(), self.message)
     }
 }
 
@@ -157,6 +169,7 @@ pub fn scan(opts: &LiveOptions, wanted_kinds: &BTreeSet<&str>) -> LiveScan {
                 clusters: vec![],
                 errors: vec![LiveError {
                     context: String::new(),
+                    server: None,
                     message: format!("cannot start the async runtime: {e}"),
                 }],
             },
@@ -209,9 +222,62 @@ fn load_kubeconfig(opts: &LiveOptions) -> Result<Option<Kubeconfig>, String> {
     }
 }
 
+/// The context names of the kubeconfig `--kubeconfig`, `KUBECONFIG` or
+/// `~/.kube/config` selects (for shell completion); none when unreadable.
+pub fn context_names(kubeconfig: Option<PathBuf>) -> Vec<String> {
+    let opts = LiveOptions {
+        kubeconfig,
+        ..LiveOptions::default()
+    };
+    match load_kubeconfig(&opts) {
+        Ok(Some(k)) => k.contexts.into_iter().map(|c| c.name).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Debug builds only (the end-to-end tests): the directory that stands in for
+/// `/var/run/secrets/kubernetes.io/serviceaccount` (token, ca.crt, namespace).
+#[cfg(debug_assertions)]
+pub const TEST_SERVICE_ACCOUNT_DIR_ENV: &str = "PODAUTH_TEST_SERVICEACCOUNT_DIR";
+
+/// The pod's ServiceAccount, found as kube-rs and client-go find it:
+/// `KUBERNETES_SERVICE_HOST`/`_PORT` and the files kubelet mounts. Release
+/// builds always read kubelet's fixed path; debug builds let the end-to-end
+/// tests mount the files elsewhere (tests/e2e/live.rs).
+fn in_cluster_config() -> Result<kube::Config, String> {
+    #[cfg(debug_assertions)]
+    if let Some(dir) = std::env::var_os(TEST_SERVICE_ACCOUNT_DIR_ENV) {
+        return in_cluster_config_from(std::path::Path::new(&dir));
+    }
+    kube::Config::incluster().map_err(|e| fetch::one_line(&e))
+}
+
+/// [`kube::Config::incluster`] with the ServiceAccount files in `dir`.
+#[cfg(debug_assertions)]
+fn in_cluster_config_from(dir: &std::path::Path) -> Result<kube::Config, String> {
+    let var = |name: &str| std::env::var(name).map_err(|e| format!("{name}: {e}"));
+    let (host, port) = (
+        var("KUBERNETES_SERVICE_HOST")?,
+        var("KUBERNETES_SERVICE_PORT")?,
+    );
+    let url = format!("https://{host}:{port}")
+        .parse()
+        .map_err(|e| format!("in-cluster address: {e}"))?;
+    let mut config = kube::Config::new(url);
+    let ns_file = dir.join("namespace");
+    config.default_namespace = std::fs::read_to_string(&ns_file)
+        .map_err(|e| format!("{}: {e}", ns_file.display()))?
+        .trim()
+        .to_string();
+    config.root_cert_file = Some(dir.join("ca.crt"));
+    config.auth_info.token_file = Some(dir.join("token").display().to_string());
+    Ok(config)
+}
+
 async fn targets(opts: &LiveOptions) -> Result<Vec<Target>, LiveError> {
     let err = |message: String| LiveError {
         context: String::new(),
+        server: None,
         message,
     };
     let Some(kubeconfig) = load_kubeconfig(opts).map_err(err)? else {
@@ -221,14 +287,13 @@ async fn targets(opts: &LiveOptions) -> Result<Vec<Target>, LiveError> {
                     .into(),
             ));
         }
-        return match kube::Config::incluster() {
+        return match in_cluster_config() {
             Ok(config) => Ok(vec![Target {
                 context: IN_CLUSTER.into(),
                 config: Ok(config),
             }]),
             Err(e) => Err(err(format!(
-                "no kubeconfig found (~/.kube/config, KUBECONFIG or --kubeconfig) and not running in a cluster: {}",
-                fetch::one_line(&e)
+                "no kubeconfig found (~/.kube/config, KUBECONFIG or --kubeconfig) and not running in a cluster: {e}"
             ))),
         };
     };
@@ -293,12 +358,21 @@ async fn scan_async(opts: &LiveOptions, wanted: &[&'static KindSpec]) -> LiveSca
         let progress = progress.clone();
         async move {
             let context = t.context.clone();
+            let server = t
+                .config
+                .as_ref()
+                .ok()
+                .map(|c| c.cluster_url.to_string().trim_end_matches('/').to_string());
             let result = match t.config {
                 Ok(config) => scan_cluster(&t.context, config, opts, wanted, &progress).await,
                 Err(message) => Err(message),
             };
             progress.finish(&context);
-            result.map_err(|message| LiveError { context, message })
+            result.map_err(|message| LiveError {
+                context,
+                server,
+                message,
+            })
         }
     }))
     .await;

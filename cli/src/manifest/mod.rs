@@ -73,6 +73,10 @@ pub struct Loaded {
     /// The text of every file read, to locate the lines of findings.
     pub texts: std::collections::HashMap<Arc<str>, Arc<str>>,
     pub errors: Vec<InputError>,
+    /// Problems that skip an input without failing the run (special files in a directory).
+    pub warnings: Vec<InputError>,
+    /// Directories given as sources that hold no manifest file.
+    pub empty_sources: Vec<String>,
     pub files_read: usize,
     /// Objects skipped because no rule reads their kind.
     pub skipped_unknown_kinds: usize,
@@ -92,6 +96,8 @@ impl Loaded {
         self.manifests.extend(other.manifests);
         self.texts.extend(other.texts);
         self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
+        self.empty_sources.extend(other.empty_sources);
         self.files_read += other.files_read;
         self.skipped_unknown_kinds += other.skipped_unknown_kinds;
     }
@@ -160,6 +166,10 @@ pub fn parse_text(
 ) -> Loaded {
     let file: Arc<str> = Arc::from(file);
     let mut out = Loaded::default();
+    if let Some(e) = binary_data(&file, text) {
+        out.errors.push(e);
+        return out;
+    }
     out.texts.insert(file.clone(), Arc::from(text));
     for doc in documents::parse_documents(text, limits) {
         let origin = Origin {
@@ -180,6 +190,25 @@ pub fn parse_text(
         }
     }
     out
+}
+
+/// Text that neither YAML nor JSON allows raw: a NUL or another C0 control
+/// character (tab, newline and carriage return aside). Such a file is binary
+/// data, not an empty manifest.
+fn binary_data(file: &str, text: &str) -> Option<InputError> {
+    let (offset, c) = text
+        .char_indices()
+        .find(|(_, c)| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7f}'))?;
+    let line = text[..offset].bytes().filter(|b| *b == b'\n').count() + 1;
+    Some(InputError {
+        file: file.to_string(),
+        document: None,
+        line: Some(line),
+        message: format!(
+            "binary data, not YAML or JSON (control character 0x{:02x} at byte {offset})",
+            c as u32
+        ),
+    })
 }
 
 fn add_object(
@@ -240,6 +269,16 @@ fn add_object(
         out.errors.push(error(
             &origin,
             format!("object has no {}", missing.join(" or ")),
+        ));
+        return;
+    }
+    if kind.ends_with("List")
+        && !matches!(map.get("items"), None | Some(Value::Null | Value::Array(_)))
+    {
+        let items = map.get("items").map_or("missing", describe);
+        out.errors.push(error(
+            &origin,
+            format!("{kind} items is {items}, not a list of objects"),
         ));
         return;
     }

@@ -57,6 +57,7 @@ pub fn expand_sources(sources: &[Source]) -> (Vec<Source>, Loaded) {
             files.push(source.clone());
             continue;
         }
+        let before = files.len();
         for entry in walkdir::WalkDir::new(path)
             .follow_links(true)
             .sort_by_file_name()
@@ -64,6 +65,13 @@ pub fn expand_sources(sources: &[Source]) -> (Vec<Source>, Loaded) {
             match entry {
                 Ok(e) if e.file_type().is_file() && is_manifest_file(e.path()) => {
                     files.push(Source::Path(e.into_path()));
+                }
+                Ok(e) if special_file(e.file_type()).is_some() => {
+                    let what = special_file(e.file_type()).unwrap_or_default();
+                    loaded.warnings.push(err(
+                        e.path().display().to_string(),
+                        format!("{what}, not a regular file; skipped"),
+                    ));
                 }
                 Ok(_) => {}
                 Err(e) => {
@@ -78,6 +86,9 @@ pub fn expand_sources(sources: &[Source]) -> (Vec<Source>, Loaded) {
                     loaded.errors.push(err(at, message));
                 }
             }
+        }
+        if files.len() == before {
+            loaded.empty_sources.push(source.display_name());
         }
     }
     (files, loaded)
@@ -115,10 +126,22 @@ pub fn read_source(source: &Source, limits: &Limits) -> Result<String, InputErro
             if meta.len() > limits.max_file_bytes {
                 return Err(too_big(meta.len()));
             }
-            let file = std::fs::File::open(path).map_err(|e| err(io_message(&e)))?;
+            let file = match special_file(meta.file_type()) {
+                Some("a FIFO") => open_fifo(path).map_err(err)?,
+                Some(what) => {
+                    return Err(err(format!(
+                        "{what}, not a regular file; refused (pipe it to -f - instead)"
+                    )))
+                }
+                None => std::fs::File::open(path).map_err(|e| err(io_message(&e)))?,
+            };
             file.take(limits.max_file_bytes + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| err(io_message(&e)))?;
+            // A size of 0 in the metadata says nothing for pipes and /proc files.
+            if bytes.len() as u64 > limits.max_file_bytes {
+                return Err(too_big(bytes.len() as u64));
+            }
         }
     }
     String::from_utf8(bytes).map_err(|e| {
@@ -135,6 +158,50 @@ pub fn read_source(source: &Source, limits: &Limits) -> Result<String, InputErro
             message: format!("not valid UTF-8 text (first bad byte at offset {offset})"),
         }
     })
+}
+
+/// What a file is when it is not a regular file or a directory.
+fn special_file(t: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO");
+        }
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    let _ = t;
+    None
+}
+
+/// How long `-f FIFO` waits for a writer before giving up.
+pub const FIFO_WRITER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens a FIFO (`-f <(helm template ...)` is one). Opening blocks until a
+/// writer appears, so it happens on a helper thread that is abandoned after
+/// [`FIFO_WRITER_TIMEOUT`].
+fn open_fifo(path: &Path) -> Result<std::fs::File, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::fs::File::open(owned));
+    });
+    match rx.recv_timeout(FIFO_WRITER_TIMEOUT) {
+        Ok(Ok(file)) => Ok(file),
+        Ok(Err(e)) => Err(io_message(&e)),
+        Err(_) => Err(format!(
+            "a FIFO with no writer after {} s; refused",
+            FIFO_WRITER_TIMEOUT.as_secs()
+        )),
+    }
 }
 
 fn io_message(e: &std::io::Error) -> String {

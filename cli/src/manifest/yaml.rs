@@ -38,8 +38,9 @@ struct Builder<'l> {
     limits: &'l Limits,
     line_offset: usize,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Value, usize)>,
+    anchors: HashMap<usize, (Value, usize, usize)>,
     alias_nodes: usize,
+    alias_bytes: usize,
     root: Option<Value>,
     first_line: Option<usize>,
     item_lines: Vec<usize>,
@@ -58,6 +59,7 @@ pub fn parse_yaml_document(
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
+        alias_bytes: 0,
         root: None,
         first_line: None,
         item_lines: Vec::new(),
@@ -135,10 +137,20 @@ impl Builder<'_> {
                 _ => Err(self.error(mark, "unbalanced mapping".into())),
             },
             Event::Alias(id) => {
-                let Some((value, nodes)) = self.anchors.get(&id) else {
+                let Some((value, nodes, bytes)) = self.anchors.get(&id) else {
                     return Err(self.error(mark, "alias refers to an unknown anchor".into()));
                 };
                 self.alias_nodes += nodes;
+                self.alias_bytes = self.alias_bytes.saturating_add(*bytes);
+                if self.alias_bytes > self.limits.max_alias_bytes {
+                    return Err(self.error(
+                        mark,
+                        format!(
+                            "alias expansion exceeds {} MiB (a YAML alias bomb?); document rejected",
+                            self.limits.max_alias_bytes / (1024 * 1024)
+                        ),
+                    ));
+                }
                 if self.alias_nodes > self.limits.max_alias_nodes {
                     return Err(self.error(
                         mark,
@@ -178,8 +190,10 @@ impl Builder<'_> {
 
     fn push_value(&mut self, value: Value, anchor: usize, mark: &Marker) -> Result<(), ParseError> {
         if anchor != 0 {
-            self.anchors
-                .insert(anchor, (value.clone(), count_nodes(&value)));
+            self.anchors.insert(
+                anchor,
+                (value.clone(), count_nodes(&value), count_bytes(&value)),
+            );
         }
         match self.stack.last_mut() {
             None => {
@@ -259,6 +273,21 @@ fn count_nodes(v: &Value) -> usize {
         Value::Array(a) => 1 + a.iter().map(count_nodes).sum::<usize>(),
         Value::Object(o) => 1 + o.values().map(count_nodes).sum::<usize>(),
         _ => 1,
+    }
+}
+
+/// The text an expansion copies: scalars and keys, plus one byte per node.
+fn count_bytes(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => 1 + a.iter().map(count_bytes).sum::<usize>(),
+        Value::Object(o) => {
+            1 + o
+                .iter()
+                .map(|(k, v)| k.len() + count_bytes(v))
+                .sum::<usize>()
+        }
+        Value::String(s) => 1 + s.len(),
+        _ => 8,
     }
 }
 
@@ -384,6 +413,17 @@ mod tests {
         }
         let err = parse(&bomb).unwrap_err();
         assert!(err.message.contains("alias bomb"), "{err:?}");
+    }
+
+    #[test]
+    fn stops_alias_bombs_by_bytes() {
+        let big = "x".repeat(1024 * 1024);
+        let mut bomb = format!("a: &a \"{big}\"\nb: [");
+        bomb.push_str(&vec!["*a"; 2000].join(", "));
+        bomb.push_str("]\n");
+        let limits = Limits::for_file_size(8 * 1024 * 1024);
+        let err = parse_yaml_document(&bomb, 1, &limits).unwrap_err();
+        assert!(err.message.contains("exceeds 4 MiB"), "{err:?}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! `rules`, `explain` and `test` output, rendered from rule METADATA.
+use super::CatalogFormat;
 use crate::style::{paint, Paint};
 use podauth_policies::{Rule, TestOutcome};
 use serde_json::json;
@@ -22,10 +23,12 @@ fn rule_json(rule: &Rule) -> serde_json::Value {
     })
 }
 
-pub fn print_rules(rules: &[&Rule], json: bool, out: &mut dyn Write) -> io::Result<()> {
-    if json {
-        let all: Vec<_> = rules.iter().map(|r| rule_json(r)).collect();
-        return super::write_json(&all, out);
+pub fn print_rules(rules: &[&Rule], format: CatalogFormat, out: &mut dyn Write) -> io::Result<()> {
+    let all = || -> Vec<_> { rules.iter().map(|r| rule_json(r)).collect() };
+    match format {
+        CatalogFormat::Json => return super::write_json(&all(), out),
+        CatalogFormat::Yaml => return super::write_yaml(&all(), out),
+        CatalogFormat::Table => {}
     }
     let name_w = rules
         .iter()
@@ -52,9 +55,16 @@ pub fn print_rules(rules: &[&Rule], json: bool, out: &mut dyn Write) -> io::Resu
     Ok(())
 }
 
-pub fn print_explain(rule: &Rule, json: bool, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    if json {
-        return super::write_json(&rule_json(rule), out);
+pub fn print_explain(
+    rule: &Rule,
+    format: CatalogFormat,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        CatalogFormat::Json => return super::write_json(&rule_json(rule), out),
+        CatalogFormat::Yaml => return super::write_yaml(&rule_json(rule), out),
+        CatalogFormat::Table => {}
     }
     let m = &rule.meta;
     writeln!(

@@ -119,7 +119,7 @@ pub fn write_junit(
     writeln!(out, "</testsuites>")
 }
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

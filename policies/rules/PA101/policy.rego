@@ -2,8 +2,11 @@
 # title: Hardcoded AWS credentials in environment variables
 # description: >-
 #   A container sets a literal AWS access key id, secret access key or session
-#   token in `env[].value`. The credential is stored in plain text in the
-#   manifest, in version control and in the API server.
+#   token in `env[].value`, or passes one on its command line (`command` or
+#   `args`): an access key id anywhere, or a secret after a variable or flag
+#   that names one (`--aws-secret-access-key=...`, `--aws-secret-access-key
+#   ...`, `AWS_SECRET_ACCESS_KEY=... cmd`). The credential is stored in plain
+#   text in the manifest, in version control and in the API server.
 # scope: package
 # related_resources:
 #   - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html
@@ -30,20 +33,17 @@
 package podauth.rules.PA101
 
 import data.podauth.lib.aws
-import data.podauth.lib.k8s
 import data.podauth.lib.result
 
-# An access key id anywhere in a literal env value.
-deny contains result.finding(e.ref, sprintf("%s.value", [e.path]), msg) if {
-	some e in data.podauth.lib.k8s.env_vars
-	some key_id in aws.access_key_ids(e.value)
-	msg := sprintf("container %q sets env %s to a literal AWS access key id (%s)", [e.container.name, e.name, aws.mask(key_id)])
+deny contains result.finding(x.ref, x.path, message(x)) if {
+	some x in data.podauth.lib.facts.literal_credentials
 }
 
-# A literal secret access key or session token.
-deny contains result.finding(e.ref, sprintf("%s.value", [e.path]), msg) if {
-	some e in data.podauth.lib.k8s.env_vars
-	data.podauth.lib.aws.secret_env_names[e.name]
-	aws.literal_credential(e.value)
-	msg := sprintf("container %q sets %s to a literal value (%d characters, masked)", [e.container.name, e.name, count(e.value)])
-}
+message(x) := sprintf("container %q sets env %s to a literal AWS access key id (%s)", [x.container, x.name, aws.mask(x.key_id)]) if {
+	x.where == "env"
+	x.key_id
+} else := sprintf("container %q sets %s to a literal value (%d characters, masked)", [x.container, x.name, x.length]) if {
+	x.where == "env"
+} else := sprintf("container %q passes a literal AWS access key id in %s (%s)", [x.container, x.where, aws.mask(x.key_id)]) if {
+	x.key_id
+} else := sprintf("container %q passes %s a literal value in %s (%d characters, masked)", [x.container, x.name, x.where, x.length])

@@ -75,7 +75,7 @@ session_token_names := {"awssessiontoken", "sessiontoken"}
 
 temporary(entries) := true if {
 	some e in entries
-	session_token_names[credentials.normalized_name(e.key)]
+	session_token_names[aws.normalized_name(e.key)]
 	not holds_akia(entries)
 } else := false
 

@@ -140,3 +140,42 @@ test_node_agent_allowed if {
 	r := PA201.deny with input as {"objects": [ds], "context": [s]}
 	count(r) == 0
 }
+
+# Issue 14: a bare AWS_ROLE_ARN without a token file is no pod identity.
+test_bare_role_arn_without_token_file_denied if {
+	env := [{"name": "AWS_ROLE_ARN", "value": "arn:aws:iam::111122223333:role/orders"}, {"name": "AWS_REGION", "value": "eu-west-1"}]
+	r := PA201.deny with input as {"objects": [deployment(env_spec(env))], "context": [sa("orders", {})]}
+	count(r) == 1
+}
+
+test_role_arn_with_token_file_allowed if {
+	env := [
+		{"name": "AWS_ROLE_ARN", "value": "arn:aws:iam::111122223333:role/orders"},
+		{"name": "AWS_WEB_IDENTITY_TOKEN_FILE", "value": "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"},
+		{"name": "AWS_REGION", "value": "eu-west-1"},
+	]
+	r := PA201.deny with input as {"objects": [deployment(env_spec(env))], "context": [sa("orders", {})]}
+	count(r) == 0
+}
+
+# Issue 14: an AWS agent image is SDK use even as a DaemonSet without AWS_* env.
+test_cloudwatch_agent_daemonset_denied if {
+	ds := {
+		"apiVersion": "apps/v1", "kind": "DaemonSet",
+		"metadata": {"name": "cloudwatch-agent", "namespace": "shop"},
+		"spec": {"template": {"metadata": {}, "spec": {"serviceAccountName": "orders", "containers": [{"name": "agent", "image": "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300049.1", "env": [{"name": "HOST_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.hostIP"}}}]}]}}},
+	}
+	r := PA201.deny with input as {"objects": [ds], "context": [sa("orders", {})]}
+	count(r) == 1
+	some f in r
+	f.path == "spec.template.spec.containers[0].image"
+}
+
+test_env_from_config_map_region_denied if {
+	cm := {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": "shop"}, "data": {"AWS_REGION": "eu-west-1"}}
+	spec := {"containers": [{"name": "app", "envFrom": [{"configMapRef": {"name": "settings"}}]}]}
+	r := PA201.deny with input as {"objects": [deployment(spec)], "context": [sa("orders", {}), cm]}
+	count(r) == 1
+	some f in r
+	f.path == "spec.template.spec.containers[0].envFrom[0]"
+}

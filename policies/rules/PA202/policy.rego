@@ -36,13 +36,13 @@
 #     control (`kubectl podauth migrate`).
 package podauth.rules.PA202
 
-import data.podauth.lib.credentials
+import data.podauth.lib.facts
 import data.podauth.lib.k8s
 import data.podauth.lib.result
 
 deny contains result.finding(pod.ref, k8s.child(pod.spec_path, ["hostNetwork"]), msg) if {
 	some pod in data.podauth.lib.k8s.pods
 	pod.spec.hostNetwork == true
-	not credentials.node_agent(pod)
+	not facts.node_agent(pod)
 	msg := sprintf("%s %q uses hostNetwork: it reaches the instance metadata service and the node IAM role whatever the IMDS hop limit", [pod.object.kind, k8s.name(pod.object)])
 }

@@ -38,14 +38,14 @@
 #     Security Standard in the namespace so such pods are rejected.
 package podauth.rules.PA204
 
-import data.podauth.lib.credentials
+import data.podauth.lib.facts
 import data.podauth.lib.k8s
 import data.podauth.lib.result
 
 deny contains result.finding(c.ref, sprintf("%s.securityContext.privileged", [c.path]), msg) if {
 	some c in data.podauth.lib.k8s.containers
 	c.container.securityContext.privileged == true
-	not credentials.node_agent(c.pod)
+	not facts.node_agent(c.pod)
 	msg := sprintf("%s %q runs container %q privileged: it can read the node's credentials and every pod's tokens", [
 		c.pod.object.kind, k8s.name(c.pod.object), c.name,
 	])
@@ -58,7 +58,7 @@ deny contains result.finding(pod.ref, sprintf("%s.volumes[%d].hostPath.path", [p
 	is_string(raw)
 	what := sensitive(normalize(raw))
 	mounted(pod, volume.name)
-	not credentials.node_agent(pod)
+	not facts.node_agent(pod)
 	msg := sprintf("%s %q mounts hostPath %s (volume %q): %s", [
 		pod.object.kind, k8s.name(pod.object), raw, volume.name, what,
 	])

@@ -32,6 +32,7 @@
 #     use the default of 86400. Restart the pods for the change to apply.
 package podauth.rules.PA303
 
+import data.podauth.lib.aws
 import data.podauth.lib.k8s
 import data.podauth.lib.objects
 import data.podauth.lib.result
@@ -64,11 +65,11 @@ integer_pattern := `^[+-]?[0-9]+$`
 
 problem_with(v) := sprintf("%v, which is not a string; annotation values must be quoted, e.g. \"3600\"", [v]) if {
 	not is_string(v)
-} else := sprintf("%q, which is not a whole number of seconds; the webhook ignores it and uses the default of 86400", [v]) if {
+} else := sprintf("%s, which is not a whole number of seconds; the webhook ignores it and uses the default of 86400", [aws.quote_value(v)]) if {
 	not regex.match(integer_pattern, v)
-} else := sprintf("%q, which is below the minimum of %d seconds; the webhook silently raises it to %d", [v, min_seconds, min_seconds]) if {
+} else := sprintf("%s, which is below the minimum of %d seconds; the webhook silently raises it to %d", [aws.quote_value(v), min_seconds, min_seconds]) if {
 	seconds(v) < min_seconds
-} else := sprintf("%q, which is above the maximum of %d seconds (24 hours) for EKS service account tokens", [v, max_seconds]) if {
+} else := sprintf("%s, which is above the maximum of %d seconds (24 hours) for EKS service account tokens", [aws.quote_value(v), max_seconds]) if {
 	seconds(v) > max_seconds
 }
 

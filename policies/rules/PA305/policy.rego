@@ -38,16 +38,16 @@
 #     (`kubectl podauth migrate`).
 package podauth.rules.PA305
 
-import data.podauth.lib.identity
+import data.podauth.lib.facts
 import data.podauth.lib.k8s
 import data.podauth.lib.result
 
 static_key_names := {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
 
-deny contains result.finding(c.ref, items[0].path, msg) if {
+deny contains result.finding(c.ref, facts.item_path(c, items[0]), msg) if {
 	some c in data.podauth.lib.k8s.containers
 	method := workload_identity(c.pod)
-	env := identity.effective_env(c)
+	env := facts.env_of(c)
 	items := [env[n] | some n in static_key_names; env[n].set]
 	count(items) > 0
 	names := concat(", ", [i.name | some i in items])
@@ -58,7 +58,7 @@ deny contains result.finding(c.ref, items[0].path, msg) if {
 
 # The webhook injects Pod Identity when a ServiceAccount has both.
 workload_identity(pod) := "EKS Pod Identity" if {
-	data.podauth.lib.k8s.pod_identity_keys[k8s.key(pod.namespace, pod.service_account)]
+	data.podauth.lib.k8s.pod_identity_keys[pod.sa_key]
 } else := "IRSA" if {
-	data.podauth.lib.k8s.irsa_keys[k8s.key(pod.namespace, pod.service_account)]
+	data.podauth.lib.k8s.irsa_keys[pod.sa_key]
 }

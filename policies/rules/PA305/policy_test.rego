@@ -113,3 +113,15 @@ test_gatekeeper_inventory_without_sa_allowed if {
 	r := PA305.deny with input as {"review": {"object": d}} with data.inventory as inv
 	count(r) == 0
 }
+
+# Issue 14 (tempo-distributed ingester): keys mapped from a Secret with $(VAR).
+test_irsa_with_keys_by_reference_denied if {
+	d := deployment({"name": "ingester", "env": [
+		{"name": "S3_ACCESS_KEY", "valueFrom": {"secretKeyRef": {"name": "tempo-s3", "key": "access-key"}}},
+		{"name": "AWS_ACCESS_KEY_ID", "value": "$(S3_ACCESS_KEY)"},
+	]})
+	r := PA305.deny with input as {"objects": [d], "context": [irsa_sa, d]}
+	count(r) == 1
+	some f in r
+	f.path == "spec.template.spec.containers[0].env[1].value"
+}

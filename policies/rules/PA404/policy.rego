@@ -38,6 +38,7 @@
 #     proxy, e.g. NO_PROXY=169.254.170.23,[fd00:ec2::23],fd00:ec2::23,.svc,.cluster.local,localhost.
 package podauth.rules.PA404
 
+import data.podauth.lib.facts
 import data.podauth.lib.identity
 import data.podauth.lib.k8s
 import data.podauth.lib.result
@@ -49,7 +50,7 @@ no_proxy_names := ["NO_PROXY", "no_proxy"]
 deny contains result.finding(c.ref, problem.path, msg) if {
 	some c in data.podauth.lib.k8s.containers
 	data.podauth.lib.identity.pod_identity_pods[c.ref]
-	env := identity.effective_env(c)
+	env := facts.resolved_env(c)
 	proxies := [env[n] | some n in proxy_names; env[n].set]
 	count(proxies) > 0
 	problem := no_proxy_problem(c, env, required(env), proxies[0])
@@ -66,10 +67,10 @@ required(env) := {data.podauth.lib.identity.agent_ipv4, data.podauth.lib.identit
 	contains(uri, data.podauth.lib.identity.agent_ipv6)
 } else := {data.podauth.lib.identity.agent_ipv4}
 
-no_proxy_problem(c, env, needed, proxy) := {"path": proxy.path, "what": "sets no NO_PROXY"} if {
+no_proxy_problem(c, env, needed, proxy) := {"path": facts.item_path(c, proxy), "what": "sets no NO_PROXY"} if {
 	count([n | some n in no_proxy_names; env[n]]) == 0
-	not identity.env_from_unresolved(c)
-} else := {"path": item.path, "what": sprintf("%s does not list %s", [item.name, concat(" and ", sort(missing))])} if {
+	not facts.env_from_unresolved(c)
+} else := {"path": facts.item_path(c, item), "what": sprintf("%s does not list %s", [item.name, concat(" and ", sort(missing))])} if {
 	items := [i |
 		some n in no_proxy_names
 		i := env[n]

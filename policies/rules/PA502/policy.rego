@@ -37,10 +37,10 @@
 #     (`kubectl podauth migrate --to irsa|pod-identity`).
 package podauth.rules.PA502
 
+import data.podauth.lib.aws
 import data.podauth.lib.k8s
 import data.podauth.lib.objects
 import data.podauth.lib.result
-import data.podauth.lib.secrets
 
 # Annotation key -> the tool that reads it.
 legacy_annotations := {
@@ -53,5 +53,5 @@ deny contains result.finding(ref, k8s.path(["metadata", "annotations", annotatio
 	ns.kind == "Namespace"
 	some annotation, value in k8s.annotations(ns.metadata)
 	tool := legacy_annotations[annotation]
-	msg := sprintf("Namespace %q restricts %s roles with %s=%s; replace it with IRSA or EKS Pod Identity and scope roles in the IAM trust policy", [k8s.name(ns), tool, annotation, secrets.quote(value)])
+	msg := sprintf("Namespace %q restricts %s roles with %s=%s; replace it with IRSA or EKS Pod Identity and scope roles in the IAM trust policy", [k8s.name(ns), tool, annotation, aws.quote_value(value)])
 }

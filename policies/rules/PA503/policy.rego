@@ -52,7 +52,7 @@ deny contains result.finding(c.ref, sprintf("%s.image", [c.path]), msg) if {
 	image := c.container.image
 	is_string(image)
 	candidate(image)
-	product := proxy(secrets.image_repository(image))
+	product := proxy(k8s.image_repository(image))
 	msg := sprintf("%s %q runs the %s metadata proxy (container %s, image %s); %s", [c.pod.object.kind, k8s.name(c.pod.object), product, secrets.quote(c.name), image, advice[product]])
 }
 

