@@ -201,7 +201,7 @@ pub fn evaluate(
                 raw.object,
                 loaded.manifests.len(),
                 bundle.rule(&raw.rule).is_some(),
-                redactor.scrub(&raw.message)
+                crate::redact::scrub(&raw.message)
             ))
             .hint("this is a bug in a policy; please report it"));
         };
