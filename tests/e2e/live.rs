@@ -503,3 +503,33 @@ fn a_partial_list_makes_the_run_exit_2() {
         complete.stderr
     );
 }
+
+#[test]
+fn live_check_reads_ack_iam_roles_where_discovery_shows_them() {
+    let (server, _dir, kubeconfig) = harness(Scenario::named("iam").unwrap(), &[]);
+    let run = podauth(&[
+        "check",
+        "-A",
+        "--kubeconfig",
+        &kubeconfig,
+        "-o",
+        "json",
+        "--request-timeout",
+        "10s",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let pa309: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "PA309")
+        .collect();
+    assert_eq!(pa309.len(), 1, "{report}");
+    assert_eq!(pa309[0]["resource"]["name"], "ledger");
+    assert_eq!(pa309[0]["cluster"], "prod");
+    assert!(server.requests().iter().any(|r| r
+        .uri
+        .starts_with("/apis/iam.services.k8s.aws/v1alpha1/")
+        && r.uri.contains("/roles")));
+}

@@ -6,8 +6,9 @@
 #   `eks.amazonaws.com/role-arn` annotations or Pod Identity associations (ACK,
 #   Crossplane, Terraform, eksctl). Reported once per role, on the first of its
 #   ServiceAccount annotations or association entries in (namespace,
-#   ServiceAccount) order, naming every binding; at admission, on the
-#   ServiceAccount or association under review. ServiceAccounts of one
+#   ServiceAccount) order, naming every binding (every shard of a CLI run, and
+#   admission, which adds the object under review to its inventory, see the
+#   same first one). ServiceAccounts of one
 #   namespace sharing a role are not reported.
 # scope: package
 # related_resources:
@@ -46,18 +47,11 @@ users_by_role[role] := sorted if {
 deny contains result.finding(ref, user[4], msg) if {
 	some role, users in users_by_role
 	count({u[0] | some u in users}) > 1
-	some user in users
-	reported(user, users)
-	ref := data.podauth.lib.iam.review_refs[user[3]]
+	user := users[0]
+	ref := iam.review_ref(user[3])
 	names := sort({sprintf("%s/%s (%s)", [u[0], u[1], u[2]]) | some u in users})
 	msg := sprintf("the IAM role %s is shared by ServiceAccounts in %d namespaces: %s; give each workload its own role", [role_label(role, users), count({u[0] | some u in users}), concat(", ", names)])
 }
-
-# Once per role: on its first binding (every shard of a CLI run sees the same
-# first one); at admission also on the binding under review.
-reported(user, users) if user == users[0]
-
-reported(user, _) if data.podauth.lib.iam.admitted(user[3])
 
 role_label(role, users) := arns[0] if {
 	arns := sort({u[5] | some u in users; u[5] != ""})
