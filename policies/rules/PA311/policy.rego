@@ -34,10 +34,19 @@ package podauth.rules.PA311
 import data.podauth.lib.iam
 import data.podauth.lib.result
 
-# Users of each role, sorted by namespace, ServiceAccount and source.
+# Roles bound in two or more namespaces, found in one sorted pass (no
+# per-role scan of every binding: most roles have one user).
+role_namespaces := sort({[u.role, u.namespace] | some u in data.podauth.lib.iam.role_users})
+
+shared_roles contains role_namespaces[i][0] if {
+	some i, pair in role_namespaces
+	i > 0
+	pair[0] == role_namespaces[i - 1][0]
+}
+
+# Users of each shared role, sorted by namespace, ServiceAccount and source.
 users_by_role[role] := sorted if {
-	some u in data.podauth.lib.iam.role_users
-	role := u.role
+	some role in shared_roles
 	sorted := sort({[x.namespace, x.service_account, x.via, x.identity, x.path, x.arn] |
 		some x in data.podauth.lib.iam.role_users
 		x.role == role
