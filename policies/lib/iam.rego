@@ -529,15 +529,8 @@ known_objects := array.concat(
 	data.podauth.lib.objects.context,
 )
 
-# Positions of the reviewed objects, by identity: a set, since one object may be
-# reviewed twice (the same manifest in two files of one run).
-review_refs[id] contains ref if {
-	some ref, obj in data.podauth.lib.objects.review
-	id := identity(obj)
-}
+# [identity, position] of every reviewed object (an identity may repeat).
+review_refs contains [identity(obj), ref] if some ref, obj in data.podauth.lib.objects.review
 
-# A reviewed object an admission engine holds apart from its inventory.
-admitted(id) if {
-	review_refs[id]
-	not context_identities[id]
-}
+# The first position of a reviewed object with this identity.
+review_ref(id) := min({ref | some [i, ref] in review_refs; i == id})

@@ -170,12 +170,3 @@ test_role_lookup_by_name_when_arn_unknown if {
 	count(missing) == 0
 }
 
-# The same object reviewed twice (one manifest in two files) has both positions,
-# not a conflict that fails the whole evaluation.
-test_review_refs_keep_every_position_of_a_repeated_object if {
-	sa := {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "api", "namespace": "shop"}}
-	other := {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "web", "namespace": "shop"}}
-	refs := iam.review_refs with input as {"objects": [sa, other, sa], "context": []}
-	refs[["", "ServiceAccount", "shop", "api"]] == {0, 2}
-	refs[["", "ServiceAccount", "shop", "web"]] == {1}
-}

@@ -225,12 +225,6 @@ fn gatekeeper_suite_holds_per_rule_and_per_group() {
 /// Rules whose bad examples cannot fire on one admission request.
 const ADMISSION_INERT: [&str; 1] = ["PA801"];
 
-/// Rules the CLI reports once per group of objects (PA311: once per shared
-/// role, on its first binding). Admission reviews one object at a time and
-/// reports on each member under review, with the same message naming the
-/// whole group, so the distinct messages are compared.
-const ONCE_PER_GROUP: [&str; 1] = ["PA311"];
-
 #[test]
 fn gatekeeper_templates_give_the_cli_findings_for_every_example() {
     let dir = export_gatekeeper(&["--account-id", "111122223333", "--exclude-namespace", ""]);
@@ -294,9 +288,6 @@ fn gatekeeper_templates_give_the_cli_findings_for_every_example() {
                     gk.extend(template.violations(&review, &gk_parameters, &inventory));
                 }
                 gk.sort();
-                if ONCE_PER_GROUP.contains(&id) {
-                    gk.dedup();
-                }
                 compared += 1;
                 if ADMISSION_INERT.contains(&id) {
                     if !gk.is_empty() {

@@ -160,7 +160,7 @@ fn ack_and_crossplane_roles_from_the_rule_examples() {
     for (file, rule, name) in [
         ("policies/rules/PA309/bad.yaml", "PA309", "ledger"),
         (
-            "policies/rules/PA309/bad_audience.yaml",
+            "policies/rules/PA309/bad-audience.yaml",
             "PA309",
             "image-scanner",
         ),

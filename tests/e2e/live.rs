@@ -14,19 +14,24 @@ fn harness(scenario: Scenario, extra: &[ContextSpec]) -> (ApiServer, tempfile::T
     (server, dir, kubeconfig.to_str().unwrap().to_string())
 }
 
-#[test]
-fn live_check_reports_findings_and_workloads_with_their_cluster() {
-    let (server, _dir, kubeconfig) = harness(Scenario::named("mixed").unwrap(), &[]);
-    let run = podauth(&[
+/// `check -A -o json` against one kubeconfig.
+fn check_all_namespaces(kubeconfig: &str) -> Run {
+    podauth(&[
         "check",
         "-A",
         "--kubeconfig",
-        &kubeconfig,
+        kubeconfig,
         "-o",
         "json",
         "--request-timeout",
         "10s",
-    ]);
+    ])
+}
+
+#[test]
+fn live_check_reports_findings_and_workloads_with_their_cluster() {
+    let (server, _dir, kubeconfig) = harness(Scenario::named("mixed").unwrap(), &[]);
+    let run = check_all_namespaces(&kubeconfig);
     assert!(run.code == 1, "findings exit 1: {}", run.stderr);
     let report = run.json();
     let findings = report["findings"].as_array().unwrap();
@@ -516,4 +521,25 @@ fn a_partial_list_makes_the_run_exit_2() {
         "without the fault: {}",
         complete.stderr
     );
+}
+
+#[test]
+fn live_check_reads_ack_iam_roles_where_discovery_shows_them() {
+    let (server, _dir, kubeconfig) = harness(Scenario::named("iam").unwrap(), &[]);
+    let run = check_all_namespaces(&kubeconfig);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let pa309: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "PA309")
+        .collect();
+    assert_eq!(pa309.len(), 1, "{report}");
+    assert_eq!(pa309[0]["resource"]["name"], "ledger");
+    assert_eq!(pa309[0]["cluster"], "prod");
+    assert!(server.requests().iter().any(|r| r
+        .uri
+        .starts_with("/apis/iam.services.k8s.aws/v1alpha1/")
+        && r.uri.contains("/roles")));
 }

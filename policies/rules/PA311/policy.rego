@@ -6,8 +6,9 @@
 #   `eks.amazonaws.com/role-arn` annotations or Pod Identity associations (ACK,
 #   Crossplane, Terraform, eksctl). Reported once per role, on the first of its
 #   ServiceAccount annotations or association entries in (namespace,
-#   ServiceAccount) order, naming every binding; at admission, on the
-#   ServiceAccount or association under review. ServiceAccounts of one
+#   ServiceAccount) order, naming every binding (every shard of a CLI run, and
+#   admission, which adds the object under review to its inventory, see the
+#   same first one). ServiceAccounts of one
 #   namespace sharing a role are not reported.
 # scope: package
 # related_resources:
@@ -33,10 +34,19 @@ package podauth.rules.PA311
 import data.podauth.lib.iam
 import data.podauth.lib.result
 
-# Users of each role, sorted by namespace, ServiceAccount and source.
+# Roles bound in two or more namespaces, found in one sorted pass (no
+# per-role scan of every binding: most roles have one user).
+role_namespaces := sort({[u.role, u.namespace] | some u in data.podauth.lib.iam.role_users})
+
+shared_roles contains role_namespaces[i][0] if {
+	some i, pair in role_namespaces
+	i > 0
+	pair[0] == role_namespaces[i - 1][0]
+}
+
+# Users of each shared role, sorted by namespace, ServiceAccount and source.
 users_by_role[role] := sorted if {
-	some u in data.podauth.lib.iam.role_users
-	role := u.role
+	some role in shared_roles
 	sorted := sort({[x.namespace, x.service_account, x.via, x.identity, x.path, x.arn] |
 		some x in data.podauth.lib.iam.role_users
 		x.role == role
@@ -46,18 +56,11 @@ users_by_role[role] := sorted if {
 deny contains result.finding(ref, user[4], msg) if {
 	some role, users in users_by_role
 	count({u[0] | some u in users}) > 1
-	some user in users
-	reported(user, users)
-	some ref in data.podauth.lib.iam.review_refs[user[3]]
+	user := users[0]
+	ref := iam.review_ref(user[3])
 	names := sort({sprintf("%s/%s (%s)", [u[0], u[1], u[2]]) | some u in users})
 	msg := sprintf("the IAM role %s is shared by ServiceAccounts in %d namespaces: %s; give each workload its own role", [role_label(role, users), count({u[0] | some u in users}), concat(", ", names)])
 }
-
-# Once per role: on its first binding (every shard of a CLI run sees the same
-# first one); at admission also on the binding under review.
-reported(user, users) if user == users[0]
-
-reported(user, _) if data.podauth.lib.iam.admitted(user[3])
 
 role_label(role, users) := arns[0] if {
 	arns := sort({u[5] | some u in users; u[5] != ""})

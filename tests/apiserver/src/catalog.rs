@@ -142,6 +142,10 @@ pub const RESOURCES: &[Resource] = &[
         "podidentityassociations",
         true,
     ),
+    r("iam.services.k8s.aws", "v1alpha1", "Role", "roles", true),
+    r("iam.aws.upbound.io", "v1beta1", "Role", "roles", false),
+    r("iam.aws.m.upbound.io", "v1beta1", "Role", "roles", true),
+    r("iam.aws.crossplane.io", "v1beta1", "Role", "roles", false),
     r(
         "karpenter.k8s.aws",
         "v1",
