@@ -18,12 +18,17 @@ fn mixed_cluster_is_read_whole_collapsed_and_redacted() {
     assert_eq!(c.namespace, None);
     assert!(c.forbidden.is_empty() && c.incomplete.is_empty(), "{c:?}");
     assert!(c.inventory_complete);
-    // ESO's group is served, so ClusterExternalSecret is listed (and empty).
+    // ESO's group is served, so ClusterExternalSecret is listed (and empty);
+    // of the IAM controllers' Roles the harness serves only ACK's, and no Argo.
     assert_eq!(
         c.not_served,
         [
+            "Rollout.argoproj.io",
             "PodIdentityAssociation.eks.aws.m.upbound.io",
-            "AWSNodeTemplate.karpenter.k8s.aws"
+            "AWSNodeTemplate.karpenter.k8s.aws",
+            "Role.iam.aws.upbound.io",
+            "Role.iam.aws.m.upbound.io",
+            "Role.iam.aws.crossplane.io"
         ]
     );
 
