@@ -77,6 +77,7 @@ fuzz_target!(|data: &[u8]| {
         max_file_bytes: 2048,
         max_depth: 8,
         max_alias_nodes: 64,
+        max_alias_bytes: 4096,
     };
     let loaded = manifest::load(&[Source::Stdin], &tight, &is_supported);
     exercise(&loaded);

@@ -24,11 +24,14 @@ mod redact;
 #[path = "../../cli/src/terminal.rs"]
 mod terminal;
 
+// At the top level: a `#[path]` inside an inline module resolves through a
+// `fuzz_targets/printers/` directory that does not exist.
 #[allow(dead_code)]
+#[path = "../../cli/src/printers/structured.rs"]
+mod structured;
+
 mod printers {
-    #[path = "../../../cli/src/printers/structured.rs"]
-    mod structured;
-    pub use structured::write_yaml;
+    pub use super::structured::write_yaml;
 }
 
 #[allow(dead_code)]
