@@ -1,6 +1,8 @@
 //! Issue 8: evaluation cost must grow linearly. A rule that scans all objects
 //! inside a loop over objects (a nested scan instead of an indexed join) makes
-//! 20x the objects cost about 400x the time; this test allows 25x. Both sizes
+//! 20x the objects cost about 400x the time; this test allows 60x, a ceiling
+//! that a loaded 2-core machine (measured up to 30x) stays under while a
+//! quadratic join cannot. Both sizes
 //! take the sharded path (`PODAUTH_SHARD_MIN_OBJECTS=1`), so the ratio compares
 //! like with like on any number of cores.
 use crate::support::cli;
@@ -59,7 +61,7 @@ fn evaluation_grows_linearly_from_1k_to_20k_objects() {
         t20k / t1k
     );
     assert!(
-        t20k <= 25.0 * t1k,
-        "evaluation is superlinear: 20k objects took {t20k:.0} ms, more than 25x the {t1k:.0} ms of 1k objects"
+        t20k <= 60.0 * t1k,
+        "evaluation is superlinear: 20k objects took {t20k:.0} ms, more than 60x the {t1k:.0} ms of 1k objects"
     );
 }
