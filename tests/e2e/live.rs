@@ -4,16 +4,6 @@ use crate::support::*;
 use podauth_test_apiserver::{write_kubeconfig, ApiServer, ContextSpec, Scenario};
 use std::process::Command;
 
-fn harness(scenario: Scenario, extra: &[ContextSpec]) -> (ApiServer, tempfile::TempDir, String) {
-    let server = ApiServer::start(scenario).expect("server starts");
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    let mut contexts = vec![server.token_context("prod")];
-    contexts.extend_from_slice(extra);
-    write_kubeconfig(&kubeconfig, &contexts).unwrap();
-    (server, dir, kubeconfig.to_str().unwrap().to_string())
-}
-
 /// `check -A -o json` against one kubeconfig.
 fn check_all_namespaces(kubeconfig: &str) -> Run {
     podauth(&[

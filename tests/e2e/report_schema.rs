@@ -3,7 +3,7 @@
 //! does not list, so a field added to the report without a line in the schema
 //! (and so in the docs) fails here.
 use crate::support::*;
-use podauth_test_apiserver::{write_kubeconfig, ApiServer, Scenario};
+use podauth_test_apiserver::Scenario;
 use std::process::Command;
 
 /// Runs the Node validator on a report; Ok(()) or the schema errors.
@@ -164,18 +164,8 @@ fn suppressions_errors_and_expired_exceptions_match_the_schema() {
 #[test]
 fn a_live_report_with_clusters_and_degraded_rules_matches_the_schema() {
     let scenario = Scenario::named("mixed").unwrap().forbid("", "secrets");
-    let server = ApiServer::start(scenario).expect("server starts");
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    write_kubeconfig(&kubeconfig, &[server.token_context("prod")]).unwrap();
-    let run = podauth(&[
-        "check",
-        "-A",
-        "--kubeconfig",
-        kubeconfig.to_str().unwrap(),
-        "-o",
-        "json",
-    ]);
+    let (_server, _dir, kubeconfig) = harness(scenario, &[]);
+    let run = podauth(&["check", "-A", "--kubeconfig", &kubeconfig, "-o", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let report = run.json();
     assert_eq!(report["summary"]["clusters"], 1);

@@ -132,3 +132,18 @@ pub fn rule_examples() -> Vec<(String, PathBuf)> {
     }
     out
 }
+
+/// The test API server with a kubeconfig whose context "prod" (plus `extra`)
+/// points at it: the server, the directory holding the kubeconfig, its path.
+pub fn harness(
+    scenario: podauth_test_apiserver::Scenario,
+    extra: &[podauth_test_apiserver::ContextSpec],
+) -> (podauth_test_apiserver::ApiServer, tempfile::TempDir, String) {
+    let server = podauth_test_apiserver::ApiServer::start(scenario).expect("server starts");
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    let mut contexts = vec![server.token_context("prod")];
+    contexts.extend_from_slice(extra);
+    podauth_test_apiserver::write_kubeconfig(&kubeconfig, &contexts).unwrap();
+    (server, dir, kubeconfig.to_str().unwrap().to_string())
+}
