@@ -4,7 +4,7 @@
 //! under `-o`, the generated scripts run nothing but `aws`/`eksctl`, and every
 //! invalid object is refused with an error naming it.
 use crate::support::*;
-use podauth_test_apiserver::{write_kubeconfig, ApiServer, Scenario};
+use podauth_test_apiserver::Scenario;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -268,17 +268,13 @@ fn hostile_names_from_a_cluster_are_refused_too() {
         )
         .unwrap();
     }
-    let server =
-        ApiServer::start(Scenario::from_dir(fixtures.path()).unwrap()).expect("server starts");
-    let root = tempfile::tempdir().unwrap();
-    let kubeconfig = root.path().join("kubeconfig");
-    write_kubeconfig(&kubeconfig, &[server.token_context("prod")]).unwrap();
+    let (_server, root, kubeconfig) = harness(Scenario::from_dir(fixtures.path()).unwrap(), &[]);
     let out = root.path().join("a/b/c/out");
     let mut args = vec![
         "migrate",
         "-A",
         "--kubeconfig",
-        kubeconfig.to_str().unwrap(),
+        &kubeconfig,
         "--request-timeout",
         "10s",
         "-o",

@@ -450,7 +450,7 @@ fn no_canary_in_config_baseline_policy_or_manifest_errors() {
 
 #[test]
 fn no_canary_in_a_live_migration() {
-    use podauth_test_apiserver::{write_kubeconfig, ApiServer, Scenario};
+    use podauth_test_apiserver::Scenario;
     let deployment = serde_json::json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": "uploader", "namespace": "canary",
@@ -472,16 +472,13 @@ fn no_canary_in_a_live_migration() {
         ("deployment.json", &deployment.to_string()),
         ("serviceaccount.json", &sa.to_string()),
     ]);
-    let server = ApiServer::start(Scenario::from_dir(fixtures.path()).unwrap()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    write_kubeconfig(&kubeconfig, &[server.token_context("prod")]).unwrap();
+    let (_server, dir, kubeconfig) = harness(Scenario::from_dir(fixtures.path()).unwrap(), &[]);
     let plan = dir.path().join("plan");
     let run = podauth(&[
         "migrate",
         "-A",
         "--kubeconfig",
-        kubeconfig.to_str().unwrap(),
+        &kubeconfig,
         "--request-timeout",
         "10s",
         "-o",
