@@ -170,37 +170,47 @@ registry_host(seg) if contains(seg, ":")
 registry_host(seg) if seg == "localhost"
 
 # --- Lookup indexes over the context (unique by identity, so keys never clash) ---
+# Each depends on the context alone. The CLI builds them once per run
+# (podauth.lib.lookups) and hands them to every shard, which then reads them
+# instead of rebuilding them; without that (tests, admission engines) they are
+# built here.
 
-service_accounts[key(namespace(sa), name(sa))] := sa if {
+service_accounts := idx if idx := data.podauth.lib.objects.prebuilt.service_accounts
+else := {key(namespace(sa), name(sa)): sa |
 	some sa in data.podauth.lib.objects.context
 	sa.kind == "ServiceAccount"
 }
 
-namespaces[name(ns)] := ns if {
+namespaces := idx if idx := data.podauth.lib.objects.prebuilt.namespaces
+else := {name(ns): ns |
 	some ns in data.podauth.lib.objects.context
 	ns.kind == "Namespace"
 }
 
-secrets[key(namespace(s), name(s))] := s if {
+secrets := idx if idx := data.podauth.lib.objects.prebuilt.secrets
+else := {key(namespace(s), name(s)): s |
 	some s in data.podauth.lib.objects.context
 	s.kind == "Secret"
 }
 
-config_maps[key(namespace(cm), name(cm))] := cm if {
+config_maps := idx if idx := data.podauth.lib.objects.prebuilt.config_maps
+else := {key(namespace(cm), name(cm)): cm |
 	some cm in data.podauth.lib.objects.context
 	cm.kind == "ConfigMap"
 }
 
 # Namespaces for which at least one ServiceAccount is in the context.
-namespaces_with_service_accounts contains namespace(sa) if {
+namespaces_with_service_accounts := idx if idx := data.podauth.lib.objects.prebuilt.namespaces_with_service_accounts
+else := {namespace(sa) |
 	some sa in data.podauth.lib.objects.context
 	sa.kind == "ServiceAccount"
 }
 
 # The ServiceAccount object a pod runs as, when it is in the context.
-pod_service_account(pod) := service_accounts[key(pod.namespace, pod.service_account)]
+pod_service_account(pod) := data.podauth.lib.k8s.service_accounts[key(pod.namespace, pod.service_account)]
 
-daemon_sets[key(namespace(ds), name(ds))] := ds if {
+daemon_sets := idx if idx := data.podauth.lib.objects.prebuilt.daemon_sets
+else := {key(namespace(ds), name(ds)): ds |
 	some ds in data.podauth.lib.objects.context
 	ds.kind == "DaemonSet"
 }
@@ -250,15 +260,14 @@ association_entries(obj) := [{
 	obj.kind == "ClusterConfig"
 } else := []
 
-pod_identity_associations := [a |
+pod_identity_associations := idx if idx := data.podauth.lib.objects.prebuilt.pod_identity_associations
+else := [a |
 	some obj in data.podauth.lib.objects.context
 	some a in association_entries(obj)
 ]
 
 # "namespace/serviceaccount" keys that have a Pod Identity association.
-pod_identity_keys contains key(a.namespace, a.service_account) if {
-	some a in pod_identity_associations
-}
+pod_identity_keys := {key(a.namespace, a.service_account) | some a in data.podauth.lib.k8s.pod_identity_associations}
 
 # True when any association source is in scope (so an absence means something).
 associations_in_scope if count(pod_identity_associations) > 0
@@ -283,9 +292,5 @@ eksctl_irsa_keys contains key(object.get(sa.metadata, "namespace", "default"), s
 }
 
 # "namespace/serviceaccount" keys whose ServiceAccount is bound to a role with IRSA.
-irsa_keys contains k if {
-	some k, sa in service_accounts
-	irsa_role(sa)
-}
-
-irsa_keys contains k if some k in eksctl_irsa_keys
+irsa_keys := idx if idx := data.podauth.lib.objects.prebuilt.irsa_keys
+else := {k | some k, sa in data.podauth.lib.k8s.service_accounts; irsa_role(sa)} | data.podauth.lib.k8s.eksctl_irsa_keys

@@ -30,6 +30,13 @@ context := input.context if {
 # podauth:kubewarden-only:end
 } else := []
 
+# Lookup indexes the CLI built once for the whole run from the same context
+# (podauth.lib.lookups.index) and passes with each shard it evaluates; {} when
+# absent, and then each index is built from the context where it is defined.
+prebuilt := input.lookups if {
+	is_object(input.lookups)
+} else := {}
+
 # data.inventory.cluster[groupVersion][kind][name] and
 # data.inventory.namespace[namespace][groupVersion][kind][name].
 gatekeeper_inventory := array.concat(

@@ -1,5 +1,5 @@
 //! Evaluates the bundle with regorus.
-use crate::bundle::{aggregate_module, AGGREGATE_PATH, FINDINGS_ENTRYPOINT};
+use crate::bundle::{aggregate_module, deny_set, AGGREGATE_PATH, FINDINGS_ENTRYPOINT};
 use crate::{Bundle, Severity};
 use anyhow::{anyhow, Context, Result};
 use regorus::{Engine, Value};
@@ -47,8 +47,11 @@ pub struct InputDocument {
     /// Shard key of each object: its namespace (a Namespace's own name), so
     /// rules that join reviewed objects within a namespace see them together.
     shard_keys: Vec<u64>,
+    /// Kind batch of each object ([`batch_of`]).
+    batches: Vec<usize>,
     context: Vec<Value>,
     parameters: serde_json::Value,
+    strings: Interner,
 }
 
 /// Below this many objects, one thread does it all: sharding costs more than it saves.
@@ -96,30 +99,80 @@ fn shard_key(object: &serde_json::Value) -> u64 {
     hasher.finish()
 }
 
+/// Kind batches. Above the shard threshold the native engine evaluates the
+/// objects of each batch with only the rules that review one of its kinds
+/// (METADATA `reviews`), so no rule scans objects it never reports on. Rules
+/// read other kinds from the lookup context, which every batch sees whole; the
+/// one join between reviewed kinds is PA801's (a Namespace that runs reviewed
+/// workloads), so Namespaces go with the workloads.
+const BATCHES: [&str; 2] = ["workloads", "others"];
+
+/// Where the generated batch entrypoints are loaded from (native engine only).
+const BATCHES_PATH: &str = "podauth/batches.rego";
+
+fn batch_of(kind: &str) -> usize {
+    usize::from(!(crate::kinds::is_workload(kind) || kind == "Namespace"))
+}
+
+/// The generated `podauth.batches` package: for each batch, the CLI's
+/// document (as `podauth.findings`) with the findings of the selected rules
+/// that review one of the batch's kinds. Only workloads are classified.
+fn batches_module(bundle: &Bundle, selected: &[&str]) -> String {
+    let mut rego = String::from("package podauth.batches\n\nimport data.podauth.rules\n\n");
+    for (batch, name) in BATCHES.iter().enumerate() {
+        let workloads = if batch == batch_of("Deployment") {
+            "data.podauth.classified"
+        } else {
+            "[]"
+        };
+        let ids: Vec<&str> = selected
+            .iter()
+            .copied()
+            .filter(|id| {
+                // A rule the bundle does not describe runs in every batch.
+                bundle
+                    .rule(id)
+                    .is_none_or(|r| r.meta.reviews.iter().any(|kind| batch_of(kind) == batch))
+            })
+            .collect();
+        rego.push_str(&format!(
+            "{name} := {{\"findings\": deny_{name}, \"workloads\": {workloads}}}\n\n"
+        ));
+        rego.push_str(&deny_set(&format!("deny_{name}"), &ids));
+    }
+    rego
+}
+
 impl InputDocument {
     pub fn new(parameters: serde_json::Value) -> InputDocument {
         InputDocument {
             objects: Vec::new(),
             shard_keys: Vec::new(),
+            batches: Vec::new(),
             context: Vec::new(),
             parameters,
+            strings: Interner::default(),
         }
     }
 
     /// Adds an object under review; with `in_context` it also serves lookups.
     pub fn push_object(&mut self, object: &serde_json::Value, in_context: bool) -> Result<()> {
-        let value = to_value(object)?;
+        let value = self.strings.value(object)?;
         if in_context {
             self.context.push(value.clone());
         }
         self.objects.push(value);
         self.shard_keys.push(shard_key(object));
+        self.batches.push(batch_of(
+            object.get("kind").and_then(|k| k.as_str()).unwrap_or(""),
+        ));
         Ok(())
     }
 
     /// Adds an object used only for lookups (`--context-from`).
     pub fn push_context(&mut self, object: &serde_json::Value) -> Result<()> {
-        self.context.push(to_value(object)?);
+        let value = self.strings.value(object)?;
+        self.context.push(value);
         Ok(())
     }
 
@@ -132,21 +185,71 @@ impl InputDocument {
     }
 
     fn to_input(&self) -> Result<Value> {
-        self.input_for(self.objects.clone())
+        self.input_for(self.objects.clone(), None)
     }
 
-    fn input_for(&self, objects: Vec<Value>) -> Result<Value> {
+    /// The document for these objects under review; `lookups`, when given, is
+    /// the lookup index built once for the whole run ([`LOOKUP_INDEX_RULE`]).
+    fn input_for(&self, objects: Vec<Value>, lookups: Option<&Value>) -> Result<Value> {
         let mut input = Value::new_object();
         let map = input.as_object_mut().map_err(|e| anyhow!("{e}"))?;
         map.insert(Value::from("objects"), Value::from(objects));
         map.insert(Value::from("context"), Value::from(self.context.clone()));
         map.insert(Value::from("parameters"), to_value(&self.parameters)?);
+        if let Some(lookups) = lookups {
+            map.insert(Value::from("lookups"), lookups.clone());
+        }
         Ok(input)
     }
 
     /// The document as JSON text, for engines that take bytes (the Wasm module).
     pub fn to_json(&self) -> Result<String> {
         self.to_input()?.to_json_str().map_err(|e| anyhow!("{e}"))
+    }
+}
+
+/// Converts objects to regorus values with one allocation per distinct key or
+/// short string across the whole document: object keys (`metadata`, `name`,
+/// `env`...) and values such as kinds, API versions and env names repeat in
+/// almost every object, and otherwise each occurrence is its own allocation.
+#[derive(Clone, Default)]
+struct Interner {
+    strings: std::collections::HashMap<Box<str>, Value>,
+}
+
+/// Longer strings (certificates, file contents) rarely repeat.
+const INTERNED_STRING_MAX: usize = 64;
+
+impl Interner {
+    fn value(&mut self, v: &serde_json::Value) -> Result<Value> {
+        Ok(match v {
+            serde_json::Value::String(s) => self.string(s),
+            serde_json::Value::Array(items) => Value::from(
+                items
+                    .iter()
+                    .map(|item| self.value(item))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+            serde_json::Value::Object(map) => Value::from(
+                map.iter()
+                    .map(|(k, item)| Ok((self.string(k), self.value(item)?)))
+                    .collect::<Result<std::collections::BTreeMap<_, _>>>()?,
+            ),
+            // Null, booleans and numbers exactly as serde converts them.
+            leaf => to_value(leaf)?,
+        })
+    }
+
+    fn string(&mut self, s: &str) -> Value {
+        if s.len() > INTERNED_STRING_MAX {
+            return Value::from(s);
+        }
+        if let Some(v) = self.strings.get(s) {
+            return v.clone();
+        }
+        let v = Value::from(s);
+        self.strings.insert(s.into(), v.clone());
+        v
     }
 }
 
@@ -160,7 +263,13 @@ fn to_value(v: &serde_json::Value) -> Result<Value> {
 #[derive(Clone)]
 pub struct Evaluator {
     engine: Engine,
+    /// Whether the bundle defines [`LOOKUP_INDEX_RULE`] (the embedded library does).
+    has_lookup_index: bool,
 }
+
+/// The lookup indexes that depend on the context alone (policies/lib/lookups.rego).
+const LOOKUP_INDEX_PACKAGE: &str = "podauth.lib.lookups";
+const LOOKUP_INDEX_RULE: &str = "data.podauth.lib.lookups.index";
 
 impl Evaluator {
     /// Loads every library and rule module, plus the generated `podauth`
@@ -176,50 +285,98 @@ impl Evaluator {
         engine
             .add_policy(AGGREGATE_PATH.into(), aggregate_module(selected))
             .map_err(|e| anyhow!("{e}"))?;
+        engine
+            .add_policy(BATCHES_PATH.into(), batches_module(bundle, selected))
+            .map_err(|e| anyhow!("{e}"))?;
         // Prepared once here (analysis, schedule, loop hoisting), so every
         // clone a worker evaluates on starts prepared instead of redoing it.
         engine.set_input(InputDocument::new(serde_json::json!({})).to_input()?);
         engine
             .eval_rule("data.podauth.deny".into())
             .map_err(|e| anyhow!("preparing the policies: {e}"))?;
-        Ok(Evaluator { engine })
+        let has_lookup_index = bundle
+            .libraries
+            .iter()
+            .any(|f| f.package == LOOKUP_INDEX_PACKAGE);
+        Ok(Evaluator {
+            engine,
+            has_lookup_index,
+        })
+    }
+
+    /// The lookup indexes over the whole context, built once for every shard
+    /// of a run (each shard would otherwise rebuild them from the same context).
+    fn lookup_index(&self, input: &InputDocument) -> Result<Option<Value>> {
+        if !self.has_lookup_index {
+            return Ok(None);
+        }
+        let mut engine = self.engine.clone();
+        engine.set_input(input.input_for(Vec::new(), None)?);
+        let index = engine
+            .eval_rule(LOOKUP_INDEX_RULE.into())
+            .map_err(|e| anyhow!("building the lookup indexes: {e}"))?;
+        Ok(Some(index))
     }
 
     /// Evaluates the `podauth/findings` entrypoint over an input document. Large
-    /// inputs are split by namespace into one shard per core; every shard sees
-    /// the whole lookup context, so results equal a single evaluation.
+    /// inputs are split by kind batch ([`BATCHES`]) and, within each, by
+    /// namespace into one shard per core; one worker per core takes the parts
+    /// in turn. Every part sees the whole lookup context (its indexes built
+    /// once), so results equal a single evaluation.
     pub fn evaluate(&self, input: &InputDocument) -> Result<Evaluation> {
         let workers = shard_count(input.objects.len())?;
         if workers < 2 {
-            return self.evaluate_input(input.to_input()?);
+            return self.evaluate_input(
+                input.to_input()?,
+                &format!("data.{}", FINDINGS_ENTRYPOINT.replace('/', ".")),
+            );
         }
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); workers];
-        for (i, key) in input.shard_keys.iter().enumerate() {
-            members[(*key % workers as u64) as usize].push(i);
+        let mut parts: Vec<(usize, Vec<usize>)> = (0..BATCHES.len() * workers)
+            .map(|p| (p / workers, Vec::new()))
+            .collect();
+        for (i, (key, batch)) in input.shard_keys.iter().zip(&input.batches).enumerate() {
+            parts[batch * workers + (*key % workers as u64) as usize]
+                .1
+                .push(i);
         }
-        members.retain(|m| !m.is_empty());
-        let parts: Vec<Result<Evaluation>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = members
-                .iter()
-                .map(|indices| {
-                    scope.spawn(move || {
-                        let objects = indices.iter().map(|&i| input.objects[i].clone()).collect();
-                        self.evaluate_input(input.input_for(objects)?)
+        parts.retain(|(_, m)| !m.is_empty());
+        let lookups = self.lookup_index(input)?;
+        let lookups = lookups.as_ref();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let evaluate_part = |(batch, indices): &(usize, Vec<usize>)| {
+            let objects = indices.iter().map(|&i| input.objects[i].clone()).collect();
+            let rule = format!("data.podauth.batches.{}", BATCHES[*batch]);
+            self.evaluate_input(input.input_for(objects, lookups)?, &rule)
+        };
+        let mut done: Vec<(usize, Result<Evaluation>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers.min(parts.len()))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let p = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(part) = parts.get(p) else {
+                                return mine;
+                            };
+                            mine.push((p, evaluate_part(part)));
+                        }
                     })
                 })
                 .collect();
             handles
                 .into_iter()
-                .map(|h| {
+                .flat_map(|h| {
                     h.join()
-                        .unwrap_or_else(|_| Err(anyhow!("evaluation thread panicked")))
+                        .unwrap_or_else(|_| vec![(0, Err(anyhow!("evaluation thread panicked")))])
                 })
                 .collect()
         });
+        done.sort_by_key(|(p, _)| *p);
         let mut findings = Vec::new();
         let mut workloads = Vec::new();
-        for (part, indices) in parts.into_iter().zip(&members) {
+        for (p, part) in done {
             let part = part?;
+            let indices = &parts[p].1;
             findings.extend(part.findings.into_iter().map(|mut f| {
                 f.object = indices[f.object];
                 f
@@ -239,8 +396,8 @@ impl Evaluator {
         })
     }
 
-    fn evaluate_input(&self, input: Value) -> Result<Evaluation> {
-        let rule = format!("data.{}", FINDINGS_ENTRYPOINT.replace('/', "."));
+    fn evaluate_input(&self, input: Value, rule: &str) -> Result<Evaluation> {
+        let rule = rule.to_string();
         // The engine, with every intermediate rule value it computed, is
         // dropped before the document is converted: at 100k objects the two
         // alive together set the peak memory.

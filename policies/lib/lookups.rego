@@ -1,0 +1,22 @@
+# METADATA
+# title: Lookup indexes, built once
+# description: >-
+#   Every lookup index that depends on the context and parameters alone, by
+#   name. The CLI evaluates `index` once per run over the whole context and
+#   passes it as `input.lookups` to each shard (see policies/src/engine.rs), so
+#   the shards read these indexes instead of rebuilding them; each index reads
+#   `data.podauth.lib.objects.prebuilt` under the same name before building
+#   itself. Admission engines never pass it.
+# scope: package
+package podauth.lib.lookups
+
+index := {
+	"service_accounts": data.podauth.lib.k8s.service_accounts,
+	"namespaces": data.podauth.lib.k8s.namespaces,
+	"secrets": data.podauth.lib.k8s.secrets,
+	"config_maps": data.podauth.lib.k8s.config_maps,
+	"namespaces_with_service_accounts": data.podauth.lib.k8s.namespaces_with_service_accounts,
+	"daemon_sets": data.podauth.lib.k8s.daemon_sets,
+	"pod_identity_associations": data.podauth.lib.k8s.pod_identity_associations,
+	"irsa_keys": data.podauth.lib.k8s.irsa_keys,
+}
