@@ -18,6 +18,7 @@ mod bench_live;
 mod corpus;
 mod dist;
 mod docs;
+mod measure;
 mod report_schema;
 
 use anyhow::{bail, Context, Result};
@@ -32,6 +33,7 @@ fn main() -> Result<()> {
         Some("ci") => ci(&root),
         Some("dist") => dist::run(&root, &args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") if args.iter().any(|a| a == "--live") => bench_live::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         _ => bail!("usage: cargo xtask <docs [--check] | ci | corpus --objects N --out DIR | bench [--live] | dist [--binary PATH] [--out DIR] [--manifest FILE]>"),
     }
