@@ -4,7 +4,9 @@
 //! - `docs [--check]`: regenerate (or verify) the README rules table and
 //!   docs/rules.md from rule METADATA, and docs/json-schema.md from
 //!   docs/report.schema.json: each page has one source of truth.
-//! - `ci`: everything CI runs after set-up (fmt and clippy, the Wasm guest included; docs check; tests).
+//! - `ci`: everything CI runs after set-up (fmt and clippy, the Wasm guest included; docs check;
+//!   module-cycle check; tests).
+//! - `cycles`: fail on an import cycle between modules of the CLI or of xtask.
 //! - `corpus --objects N --out DIR [--seed S] [--shapes]`: a seeded benchmark estate
 //!   (`--shapes`: varied pod shapes for the consistency tests).
 //! - `bench [--dir DIR] [--sizes 1000,10000,100000] [--binary PATH] [--wasm]`: offline check at
@@ -16,6 +18,7 @@
 mod bench;
 mod bench_live;
 mod corpus;
+mod cycles;
 mod dist;
 mod docs;
 mod measure;
@@ -31,11 +34,12 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("docs") => docs::run(&root, args.iter().any(|a| a == "--check")),
         Some("ci") => ci(&root),
+        Some("cycles") => cycles::run(&root),
         Some("dist") => dist::run(&root, &args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") if args.iter().any(|a| a == "--live") => bench_live::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
-        _ => bail!("usage: cargo xtask <docs [--check] | ci | corpus --objects N --out DIR | bench [--live] | dist [--binary PATH] [--out DIR] [--manifest FILE]>"),
+        _ => bail!("usage: cargo xtask <docs [--check] | ci | cycles | corpus --objects N --out DIR | bench [--live] | dist [--binary PATH] [--out DIR] [--manifest FILE]>"),
     }
 }
 
@@ -92,6 +96,7 @@ fn ci(root: &Path) -> Result<()> {
         ],
     )?;
     docs::run(root, true)?;
+    cycles::run(root)?;
     cargo(root, &["test", "--workspace"])?;
     Ok(())
 }
