@@ -39,12 +39,7 @@ impl Run {
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let value = |flag: &str| crate::flag_value(args, flag);
     let dir =
         value("--dir").map_or_else(|| std::env::temp_dir().join("podauth-bench"), PathBuf::from);
     let sizes: Vec<usize> = value("--sizes")

@@ -119,12 +119,7 @@ impl Drop for Harness {
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let value = |flag: &str| crate::flag_value(args, flag);
     let pods: usize = value("--pods")
         .map_or(Ok(10_000), |s| s.parse())
         .context("--pods takes a number")?;

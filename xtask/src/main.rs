@@ -43,6 +43,14 @@ fn main() -> Result<()> {
     }
 }
 
+/// The word after `flag` in a task's arguments (`--sizes 1000,10000`).
+fn flag_value(args: &[String], flag: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
