@@ -13,7 +13,10 @@
 //! of its children. Among each set of siblings the arrows must form no cycle.
 //!
 //! The scan reads tokens, not text: comments, strings and char literals are
-//! skipped, so a path in a doc comment or a message is not an import.
+//! skipped, so a path in a doc comment or a message is not an import. Test
+//! modules count (they are code too). Not seen: a name reached only through a
+//! glob import (`use super::*` is an arrow to the module it names, not to what
+//! that module re-exports) and paths that macros build.
 use anyhow::{bail, Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
