@@ -6,7 +6,8 @@
 //!   docs/report.schema.json: each page has one source of truth.
 //! - `ci`: everything CI runs after set-up (fmt and clippy, the Wasm guest included; docs check;
 //!   module-cycle check; tests).
-//! - `cycles`: fail on an import cycle between modules of the CLI or of xtask.
+//! - `cycles [ROOT]`: fail on an import cycle between modules of the CLI or of xtask (of the
+//!   checkout at ROOT, default this one).
 //! - `corpus --objects N --out DIR [--seed S] [--shapes]`: a seeded benchmark estate
 //!   (`--shapes`: varied pod shapes for the consistency tests).
 //! - `bench [--dir DIR] [--sizes 1000,10000,100000] [--binary PATH] [--wasm]`: offline check at
@@ -34,12 +35,12 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("docs") => docs::run(&root, args.iter().any(|a| a == "--check")),
         Some("ci") => ci(&root),
-        Some("cycles") => cycles::run(&root),
+        Some("cycles") => cycles::run(&args.get(1).map_or(root.clone(), PathBuf::from)),
         Some("dist") => dist::run(&root, &args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") if args.iter().any(|a| a == "--live") => bench_live::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
-        _ => bail!("usage: cargo xtask <docs [--check] | ci | cycles | corpus --objects N --out DIR | bench [--live] | dist [--binary PATH] [--out DIR] [--manifest FILE]>"),
+        _ => bail!("usage: cargo xtask <docs [--check] | ci | cycles [ROOT] | corpus --objects N --out DIR | bench [--live] | dist [--binary PATH] [--out DIR] [--manifest FILE]>"),
     }
 }
 
