@@ -206,13 +206,22 @@ fn code_lines(s: &Source) -> Vec<(usize, String)> {
         .collect()
 }
 
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Whether a reference starts at byte `i`: not inside a longer name or path.
+fn starts_reference(code: &str, i: usize) -> bool {
+    !code[..i]
+        .chars()
+        .next_back()
+        .is_some_and(|c| is_ident(c) || c == '.')
+}
+
+/// `word` as a whole reference root (`input` in `input.x`, not in `my_input`).
 fn has_word(code: &str, word: &str) -> bool {
-    code.match_indices(word).any(|(i, _)| {
-        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-        let before = code[..i].chars().next_back();
-        let after = code[i + word.len()..].chars().next();
-        !before.is_some_and(|c| ident(c) || c == '.') && !after.is_some_and(ident)
-    })
+    code.match_indices(word)
+        .any(|(i, _)| starts_reference(code, i) && !code[i + word.len()..].starts_with(is_ident))
 }
 
 /// Rule METADATA: what `podauth-policies` requires of every rule (the bundle
@@ -357,13 +366,9 @@ fn check_rule_imports(s: &Source) -> Vec<Problem> {
         for (i, _) in l.match_indices("data.") {
             let path: String = l[i..]
                 .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_'))
+                .take_while(|&c| is_ident(c) || c == '.')
                 .collect();
-            let word_start = !l[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_'));
-            if word_start && !path.starts_with("data.podauth.lib.") {
+            if starts_reference(&l, i) && !path.starts_with("data.podauth.lib.") {
                 problems.push(s.problem(
                     n,
                     "imports",
@@ -478,11 +483,7 @@ fn check_unused_functions(sources: &[Source]) -> Vec<Problem> {
                     l.contains(&qualified)
                         || (other.path == s.path
                             && function_head(l) != Some(name.as_str())
-                            && l.match_indices(&local).any(|(i, _)| {
-                                !l[..i].chars().next_back().is_some_and(|c| {
-                                    c.is_ascii_alphanumeric() || matches!(c, '.' | '_')
-                                })
-                            }))
+                            && l.match_indices(&local).any(|(i, _)| starts_reference(l, i)))
                 })
             });
             if !called {
@@ -504,7 +505,7 @@ fn function_head(line: &str) -> Option<&str> {
     let name = &line[..end];
     (!name.is_empty()
         && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        && name.chars().all(is_ident))
     .then_some(name)
 }
 
