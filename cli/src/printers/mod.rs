@@ -1,5 +1,6 @@
-//! Printers render a finished report or catalog onto a writer. They never
-//! evaluate anything, and they are the only code that writes to stdout.
+//! Printers render a finished report or catalog onto the writer they are
+//! given; they never evaluate anything. They do not open stdout themselves: the
+//! command hands them stdout, behind the credential redactor.
 mod catalog;
 mod github;
 mod html;
