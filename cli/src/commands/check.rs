@@ -1,15 +1,15 @@
 //! `kubectl podauth check`: load, evaluate, report.
-use super::evaluate::{self, Batch, Engine};
-use super::live_source;
 use super::{emit, load_bundle};
-use crate::baseline::Baseline;
 use crate::cli::{CheckArgs, EngineKind};
 use crate::config::Config;
 use crate::diag::{self, CliError};
 use crate::manifest::Manifest;
+use crate::pipeline::baseline::Baseline;
+use crate::pipeline::evaluate::{self, Batch, Engine};
+use crate::pipeline::live_source;
+use crate::pipeline::suppress;
 use crate::printers::{self, PrintOptions};
-use crate::report::{Finding, Report, Resource};
-use crate::suppress::{self, Suppression};
+use crate::report::{Finding, Report, Resource, Suppression};
 use crate::Exit;
 use podauth_policies::{Bundle, Evaluator, Severity};
 
@@ -278,11 +278,11 @@ fn apply_team_policy(
             .findings
             .iter()
             .chain(report.suppressed.iter().map(|s| &s.finding))
-            .map(printers::fingerprint)
+            .map(Finding::fingerprint)
             .collect();
         report.suppress(|f| {
             known
-                .contains(printers::fingerprint(f).as_str())
+                .contains(f.fingerprint().as_str())
                 .then_some(Suppression::Baseline)
         });
         let open = report
