@@ -92,7 +92,8 @@ document(v) := v if {
 
 identity(obj) := [k8s.group(obj.apiVersion), obj.kind, k8s.namespace(obj), k8s.name(obj)]
 
-roles := [r |
+roles := idx if idx := data.podauth.lib.objects.prebuilt.iam_roles
+else := [r |
 	some obj in data.podauth.lib.objects.context
 	obj.kind in {"Role", "IAMRole"}
 	r := role_record(obj)
@@ -349,7 +350,8 @@ audience_of(sa) := a if {
 } else := default_audience
 
 # ServiceAccount keys ("ns/name") of the context whose IRSA role is untrusting.
-untrusting_irsa[k] := u if {
+untrusting_irsa := idx if idx := data.podauth.lib.objects.prebuilt.untrusting_irsa
+else := {k: u |
 	some k, sa in data.podauth.lib.k8s.service_accounts
 	u := untrusting_irsa_role(sa)
 }
@@ -518,7 +520,8 @@ association_role_names(obj, a) := {[arn_role_name(a.role_arn), a.role_arn]} if {
 	arn_role_name(a.role_arn)
 } else := {[r.name, r.arn] | some r in association_roles(obj, a); r.name != ""}
 
-context_identities := {identity(obj) | some obj in data.podauth.lib.objects.context}
+context_identities := idx if idx := data.podauth.lib.objects.prebuilt.context_identities
+else := {identity(obj) | some obj in data.podauth.lib.objects.context}
 
 # Reviewed objects missing from the context (admission), then the context.
 known_objects := array.concat(

@@ -5,8 +5,8 @@
 #   name. The CLI evaluates `index` once per run over the whole context and
 #   passes it as `input.lookups` to each shard (see policies/src/engine.rs), so
 #   the shards read these indexes instead of rebuilding them; each index reads
-#   `data.podauth.lib.objects.prebuilt` under the same name before building
-#   itself. Admission engines never pass it.
+#   its entry of `data.podauth.lib.objects.prebuilt` (its key here) before
+#   building itself. Admission engines never pass it.
 # scope: package
 package podauth.lib.lookups
 
@@ -19,4 +19,7 @@ index := {
 	"daemon_sets": data.podauth.lib.k8s.daemon_sets,
 	"pod_identity_associations": data.podauth.lib.k8s.pod_identity_associations,
 	"irsa_keys": data.podauth.lib.k8s.irsa_keys,
+	"iam_roles": data.podauth.lib.iam.roles,
+	"untrusting_irsa": data.podauth.lib.iam.untrusting_irsa,
+	"context_identities": data.podauth.lib.iam.context_identities,
 }

@@ -68,21 +68,13 @@ pub fn aggregate_module(selected: &[&str]) -> String {
     let mut rego = String::from(
         "package podauth\n\nimport data.podauth.rules\n\ndefault classified := []\n\nclassified := data.podauth.workloads.workloads\n\nfindings := {\"findings\": deny, \"workloads\": classified}\n\n",
     );
-    rego.push_str(&deny_set("deny", selected));
-    rego
-}
-
-/// Rego for the set `name`: the findings of the rules `ids` (each tagged with
-/// its id), in a module that imports `data.podauth.rules`.
-pub fn deny_set(name: &str, ids: &[&str]) -> String {
-    let mut rego = String::new();
-    for id in ids {
+    for id in selected {
         rego.push_str(&format!(
-            "{name} contains object.union(f, {{\"rule\": \"{id}\"}}) if {{\n\tsome f in rules.{id}.deny\n}}\n\n"
+            "deny contains object.union(f, {{\"rule\": \"{id}\"}}) if {{\n\tsome f in rules.{id}.deny\n}}\n\n"
         ));
     }
-    if ids.is_empty() {
-        rego.push_str(&format!("{name} := set()\n"));
+    if selected.is_empty() {
+        rego.push_str("deny := set()\n");
     }
     rego
 }

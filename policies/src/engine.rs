@@ -1,5 +1,5 @@
 //! Evaluates the bundle with regorus.
-use crate::bundle::{aggregate_module, deny_set, AGGREGATE_PATH, FINDINGS_ENTRYPOINT};
+use crate::bundle::{aggregate_module, AGGREGATE_PATH, FINDINGS_ENTRYPOINT};
 use crate::{Bundle, Severity};
 use anyhow::{anyhow, Context, Result};
 use regorus::{Engine, Value};
@@ -47,8 +47,6 @@ pub struct InputDocument {
     /// Shard key of each object: its namespace (a Namespace's own name), so
     /// rules that join reviewed objects within a namespace see them together.
     shard_keys: Vec<u64>,
-    /// Kind batch of each object ([`batch_of`]).
-    batches: Vec<usize>,
     context: Vec<Value>,
     parameters: serde_json::Value,
     strings: Interner,
@@ -99,56 +97,11 @@ fn shard_key(object: &serde_json::Value) -> u64 {
     hasher.finish()
 }
 
-/// Kind batches. Above the shard threshold the native engine evaluates the
-/// objects of each batch with only the rules that review one of its kinds
-/// (METADATA `reviews`), so no rule scans objects it never reports on. Rules
-/// read other kinds from the lookup context, which every batch sees whole; the
-/// one join between reviewed kinds is PA801's (a Namespace that runs reviewed
-/// workloads), so Namespaces go with the workloads.
-const BATCHES: [&str; 2] = ["workloads", "others"];
-
-/// Where the generated batch entrypoints are loaded from (native engine only).
-const BATCHES_PATH: &str = "podauth/batches.rego";
-
-fn batch_of(kind: &str) -> usize {
-    usize::from(!(crate::kinds::is_workload(kind) || kind == "Namespace"))
-}
-
-/// The generated `podauth.batches` package: for each batch, the CLI's
-/// document (as `podauth.findings`) with the findings of the selected rules
-/// that review one of the batch's kinds. Only workloads are classified.
-fn batches_module(bundle: &Bundle, selected: &[&str]) -> String {
-    let mut rego = String::from("package podauth.batches\n\nimport data.podauth.rules\n\n");
-    for (batch, name) in BATCHES.iter().enumerate() {
-        let workloads = if batch == batch_of("Deployment") {
-            "data.podauth.classified"
-        } else {
-            "[]"
-        };
-        let ids: Vec<&str> = selected
-            .iter()
-            .copied()
-            .filter(|id| {
-                // A rule the bundle does not describe runs in every batch.
-                bundle
-                    .rule(id)
-                    .is_none_or(|r| r.meta.reviews.iter().any(|kind| batch_of(kind) == batch))
-            })
-            .collect();
-        rego.push_str(&format!(
-            "{name} := {{\"findings\": deny_{name}, \"workloads\": {workloads}}}\n\n"
-        ));
-        rego.push_str(&deny_set(&format!("deny_{name}"), &ids));
-    }
-    rego
-}
-
 impl InputDocument {
     pub fn new(parameters: serde_json::Value) -> InputDocument {
         InputDocument {
             objects: Vec::new(),
             shard_keys: Vec::new(),
-            batches: Vec::new(),
             context: Vec::new(),
             parameters,
             strings: Interner::default(),
@@ -163,9 +116,6 @@ impl InputDocument {
         }
         self.objects.push(value);
         self.shard_keys.push(shard_key(object));
-        self.batches.push(batch_of(
-            object.get("kind").and_then(|k| k.as_str()).unwrap_or(""),
-        ));
         Ok(())
     }
 
@@ -285,9 +235,6 @@ impl Evaluator {
         engine
             .add_policy(AGGREGATE_PATH.into(), aggregate_module(selected))
             .map_err(|e| anyhow!("{e}"))?;
-        engine
-            .add_policy(BATCHES_PATH.into(), batches_module(bundle, selected))
-            .map_err(|e| anyhow!("{e}"))?;
         // Prepared once here (analysis, schedule, loop hoisting), so every
         // clone a worker evaluates on starts prepared instead of redoing it.
         engine.set_input(InputDocument::new(serde_json::json!({})).to_input()?);
@@ -319,64 +266,43 @@ impl Evaluator {
     }
 
     /// Evaluates the `podauth/findings` entrypoint over an input document. Large
-    /// inputs are split by kind batch ([`BATCHES`]) and, within each, by
-    /// namespace into one shard per core; one worker per core takes the parts
-    /// in turn. Every part sees the whole lookup context (its indexes built
-    /// once), so results equal a single evaluation.
+    /// inputs are split by namespace into one shard per core; every shard sees
+    /// the whole lookup context (its indexes built once, [`LOOKUP_INDEX_RULE`]),
+    /// so results equal a single evaluation.
     pub fn evaluate(&self, input: &InputDocument) -> Result<Evaluation> {
         let workers = shard_count(input.objects.len())?;
         if workers < 2 {
-            return self.evaluate_input(
-                input.to_input()?,
-                &format!("data.{}", FINDINGS_ENTRYPOINT.replace('/', ".")),
-            );
+            return self.evaluate_input(input.to_input()?);
         }
-        let mut parts: Vec<(usize, Vec<usize>)> = (0..BATCHES.len() * workers)
-            .map(|p| (p / workers, Vec::new()))
-            .collect();
-        for (i, (key, batch)) in input.shard_keys.iter().zip(&input.batches).enumerate() {
-            parts[batch * workers + (*key % workers as u64) as usize]
-                .1
-                .push(i);
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); workers];
+        for (i, key) in input.shard_keys.iter().enumerate() {
+            members[(*key % workers as u64) as usize].push(i);
         }
-        parts.retain(|(_, m)| !m.is_empty());
+        members.retain(|m| !m.is_empty());
         let lookups = self.lookup_index(input)?;
         let lookups = lookups.as_ref();
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let evaluate_part = |(batch, indices): &(usize, Vec<usize>)| {
-            let objects = indices.iter().map(|&i| input.objects[i].clone()).collect();
-            let rule = format!("data.podauth.batches.{}", BATCHES[*batch]);
-            self.evaluate_input(input.input_for(objects, lookups)?, &rule)
-        };
-        let mut done: Vec<(usize, Result<Evaluation>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers.min(parts.len()))
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let p = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(part) = parts.get(p) else {
-                                return mine;
-                            };
-                            mine.push((p, evaluate_part(part)));
-                        }
+        let parts: Vec<Result<Evaluation>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = members
+                .iter()
+                .map(|indices| {
+                    scope.spawn(move || {
+                        let objects = indices.iter().map(|&i| input.objects[i].clone()).collect();
+                        self.evaluate_input(input.input_for(objects, lookups)?)
                     })
                 })
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| {
+                .map(|h| {
                     h.join()
-                        .unwrap_or_else(|_| vec![(0, Err(anyhow!("evaluation thread panicked")))])
+                        .unwrap_or_else(|_| Err(anyhow!("evaluation thread panicked")))
                 })
                 .collect()
         });
-        done.sort_by_key(|(p, _)| *p);
         let mut findings = Vec::new();
         let mut workloads = Vec::new();
-        for (p, part) in done {
+        for (part, indices) in parts.into_iter().zip(&members) {
             let part = part?;
-            let indices = &parts[p].1;
             findings.extend(part.findings.into_iter().map(|mut f| {
                 f.object = indices[f.object];
                 f
@@ -396,8 +322,8 @@ impl Evaluator {
         })
     }
 
-    fn evaluate_input(&self, input: Value, rule: &str) -> Result<Evaluation> {
-        let rule = rule.to_string();
+    fn evaluate_input(&self, input: Value) -> Result<Evaluation> {
+        let rule = format!("data.{}", FINDINGS_ENTRYPOINT.replace('/', "."));
         // The engine, with every intermediate rule value it computed, is
         // dropped before the document is converted: at 100k objects the two
         // alive together set the peak memory.
