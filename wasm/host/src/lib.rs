@@ -8,8 +8,12 @@
 //! on disk), runs each evaluation under a wall-clock deadline and a memory cap,
 //! and turns traps, aborts and limit hits into errors.
 
+// Test hosts: behind `testing`, so the shipped binary links none of them.
+#[cfg(feature = "testing")]
 pub mod admission;
+#[cfg(feature = "testing")]
 pub mod burrego;
+#[cfg(feature = "testing")]
 pub mod npm_host;
 mod postlink;
 
