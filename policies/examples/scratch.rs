@@ -7,12 +7,7 @@ fn main() -> Result<(), String> {
     let query = args.next().ok_or("usage: scratch QUERY [INPUT_JSON]")?;
     let input = args.next().unwrap_or_else(|| "{}".into());
     let bundle = podauth_policies::Bundle::embedded();
-    let mut engine = regorus::Engine::new();
-    for f in bundle.modules().chain(bundle.tests.iter()) {
-        engine
-            .add_policy(f.path.clone(), f.text.clone())
-            .map_err(|e| e.to_string())?;
-    }
+    let mut engine = bundle.engine(podauth_policies::Purpose::Test)?;
     engine.set_input(regorus::Value::from_json_str(&input).map_err(|e| e.to_string())?);
     match engine.eval_query(query, false) {
         Ok(r) => println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?),

@@ -1,7 +1,7 @@
 //! Evaluates the bundle with regorus.
-use crate::bundle::{aggregate_module, AGGREGATE_PATH, FINDINGS_ENTRYPOINT};
+use crate::contract::{entrypoint_rule, Purpose, FINDINGS_ENTRYPOINT};
 use crate::{Bundle, Severity};
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use regorus::{Engine, Value};
 
 /// A finding as the Rego rules report it, before the CLI attaches metadata and
@@ -166,16 +166,9 @@ impl Evaluator {
     /// Loads every library and rule module, plus the generated `podauth`
     /// package that gathers the `deny` sets of the selected rules.
     pub fn new(bundle: &Bundle, selected: &[&str]) -> Result<Evaluator> {
-        let mut engine = Engine::new();
-        for file in bundle.modules() {
-            engine
-                .add_policy(file.path.clone(), file.text.clone())
-                .map_err(|e| anyhow!("{e}"))
-                .with_context(|| format!("loading {}", file.path))?;
-        }
-        engine
-            .add_policy(AGGREGATE_PATH.into(), aggregate_module(selected))
-            .map_err(|e| anyhow!("{e}"))?;
+        let mut engine = bundle
+            .engine(Purpose::Evaluate(selected))
+            .map_err(|e| anyhow!(e))?;
         // Prepared once here (analysis, schedule, loop hoisting), so every
         // clone a worker evaluates on starts prepared instead of redoing it.
         engine.set_input(InputDocument::new(serde_json::json!({})).to_input()?);
@@ -240,7 +233,7 @@ impl Evaluator {
     }
 
     fn evaluate_input(&self, input: Value) -> Result<Evaluation> {
-        let rule = format!("data.{}", FINDINGS_ENTRYPOINT.replace('/', "."));
+        let rule = entrypoint_rule(FINDINGS_ENTRYPOINT);
         // The engine, with every intermediate rule value it computed, is
         // dropped before the document is converted: at 100k objects the two
         // alive together set the peak memory.

@@ -6,6 +6,7 @@
 //! module and every export consume the same [`Bundle`].
 
 mod bundle;
+mod contract;
 pub mod kinds;
 mod metadata;
 mod severity;
@@ -15,9 +16,10 @@ mod engine;
 #[cfg(feature = "engine")]
 mod testrunner;
 
-pub use bundle::{
-    aggregate_module, Bundle, BundleError, Example, ExampleKind, PolicyFile, Rule, AGGREGATE_PATH,
-    FINDINGS_ENTRYPOINT,
+pub use bundle::{Bundle, BundleError, Example, ExampleKind, PolicyFile, Rule};
+pub use contract::{
+    aggregate_module, deny_rules, entrypoint_rule, Purpose, UnknownRule, AGGREGATE_PATH,
+    ENTRYPOINTS, FINDINGS_ENTRYPOINT, GATEKEEPER_ENTRYPOINT, KUBEWARDEN_ENTRYPOINT,
 };
 pub use metadata::{MetadataError, RuleMeta};
 pub use severity::Severity;

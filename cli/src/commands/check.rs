@@ -316,20 +316,8 @@ fn select_rules<'b>(
     select: &[String],
     ignore: &[String],
 ) -> Result<Vec<&'b str>, CliError> {
-    for id in select.iter().chain(ignore) {
-        if bundle.rule(id.trim()).is_none() {
-            return Err(CliError::new(format!("unknown rule id {id:?}"))
-                .hint("`kubectl podauth rules` lists every rule id"));
-        }
-    }
-    let wanted = |id: &str| {
-        (select.is_empty() || select.iter().any(|s| s.trim().eq_ignore_ascii_case(id)))
-            && !ignore.iter().any(|s| s.trim().eq_ignore_ascii_case(id))
-    };
-    Ok(bundle
-        .rules
-        .iter()
-        .map(|r| r.meta.id.as_str())
-        .filter(|id| wanted(id))
-        .collect())
+    let rules = bundle.select(select, ignore).map_err(|e| {
+        CliError::new(e.to_string()).hint("`kubectl podauth rules` lists every rule id")
+    })?;
+    Ok(rules.into_iter().map(|m| m.id.as_str()).collect())
 }

@@ -10,7 +10,7 @@ use super::{context_kinds, reviewed_kinds};
 use crate::live::kinds::KINDS;
 use crate::manifest;
 use anyhow::{bail, Context, Result};
-use podauth_policies::{Bundle, Evaluator, InputDocument, PolicyFile, RuleMeta};
+use podauth_policies::{deny_rules, Bundle, Evaluator, InputDocument, PolicyFile, RuleMeta};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -227,12 +227,10 @@ impl Libraries {
             kind.to_ascii_lowercase(),
             ids.join(", "),
         );
-        let mut deny = String::from("package lib.podauth\n\n");
-        for id in ids {
-            deny.push_str(&format!(
-                "deny contains object.union(f, {{\"rule\": \"{id}\"}}) if {{\n\tsome f in data.lib.podauth.rules.{id}.deny\n}}\n\n"
-            ));
-        }
+        let deny = format!(
+            "package lib.podauth\n\n{}",
+            deny_rules(ids, "data.lib.podauth.rules")
+        );
         let mut modules: BTreeMap<&str, &str> = self
             .modules
             .iter()

@@ -2,7 +2,7 @@
 //! document, and the native engine's answer.
 #![allow(dead_code)]
 
-use podauth_policies::{aggregate_module, Bundle, InputDocument, AGGREGATE_PATH};
+use podauth_policies::{Bundle, InputDocument, Purpose};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 use yaml_rust2::{Yaml, YamlLoader};
@@ -120,17 +120,10 @@ pub fn input_document(objects: &[Value]) -> InputDocument {
 /// with every rule selected.
 pub fn native_engine() -> regorus::Engine {
     let bundle = Bundle::embedded();
-    let mut engine = regorus::Engine::new();
-    for f in bundle.modules() {
-        engine
-            .add_policy(f.path.clone(), f.text.clone())
-            .expect("policy loads");
-    }
     let ids: Vec<&str> = bundle.rules.iter().map(|r| r.meta.id.as_str()).collect();
-    engine
-        .add_policy(AGGREGATE_PATH.into(), aggregate_module(&ids))
-        .expect("aggregate loads");
-    engine
+    bundle
+        .engine(Purpose::Evaluate(&ids))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// `data.podauth.findings` evaluated natively, as regorus writes it.
