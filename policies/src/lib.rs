@@ -9,6 +9,7 @@ mod bundle;
 mod contract;
 pub mod kinds;
 mod metadata;
+mod parameters;
 mod severity;
 
 #[cfg(feature = "engine")]
@@ -22,10 +23,11 @@ pub use contract::{
     ENTRYPOINTS, FINDINGS_ENTRYPOINT, GATEKEEPER_ENTRYPOINT, KUBEWARDEN_ENTRYPOINT,
 };
 pub use metadata::{MetadataError, RuleMeta};
+pub use parameters::{MigrationParameters, Parameters};
 pub use severity::Severity;
 
 #[cfg(feature = "engine")]
-pub use engine::{Evaluation, Evaluator, InputDocument, RawFinding};
+pub use engine::{identity, Evaluation, Evaluator, Identity, InputDocument, RawFinding};
 #[cfg(feature = "engine")]
 pub use testrunner::{run_tests, TestOutcome};
 

@@ -11,7 +11,7 @@ use crate::printers::{self, PrintOptions};
 use crate::report::{Finding, Report, Resource};
 use crate::suppress::{self, Suppression};
 use crate::Exit;
-use podauth_policies::{Bundle, Evaluator, Severity};
+use podauth_policies::{Bundle, Evaluator, Parameters, Severity};
 
 /// The rule that reports `podauth.io/ignore` without a reason; it cannot be
 /// suppressed by the annotation it is about.
@@ -178,13 +178,14 @@ impl Settings {
         })
     }
 
-    fn parameters(&self) -> serde_json::Value {
-        serde_json::json!({
-            "account_id": self.method.account_id,
-            "prefer": self.method.prefer.as_str(),
-            "cluster_type": self.method.cluster_type.as_str(),
-            "oidc_provider": self.oidc_provider,
-        })
+    fn parameters(&self) -> Parameters {
+        Parameters {
+            account_id: self.method.account_id.clone(),
+            prefer: self.method.prefer.as_str().into(),
+            cluster_type: self.method.cluster_type.as_str().into(),
+            oidc_provider: self.oidc_provider.clone(),
+            ..Parameters::default()
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use super::{emit, load_bundle};
 use crate::cli::{CatalogFormat, ClusterType, Prefer, RecommendArgs};
 use crate::diag::CliError;
 use crate::Exit;
-use podauth_policies::{Evaluator, InputDocument};
+use podauth_policies::{Evaluator, InputDocument, Parameters};
 use std::io::{BufRead, IsTerminal, Write};
 
 const RULE: &str = "data.podauth.migration.recommendation";
@@ -249,7 +249,10 @@ pub fn run(args: &RecommendArgs) -> Result<Exit, CliError> {
             crate::redact::without_source_lines(&format!("{e:#}"))
         ))
     })?;
-    let doc = InputDocument::new(serde_json::json!({ "answers": answers.policy_input() }));
+    let doc = InputDocument::new(&Parameters {
+        answers: Some(answers.policy_input()),
+        ..Parameters::default()
+    });
     let answer = evaluator
         .evaluate_rule(&doc, RULE)
         .map_err(|e| CliError::new(format!("{e:#}")))?;

@@ -10,7 +10,9 @@ use super::{context_kinds, reviewed_kinds};
 use crate::live::kinds::KINDS;
 use crate::manifest;
 use anyhow::{bail, Context, Result};
-use podauth_policies::{deny_rules, Bundle, Evaluator, InputDocument, PolicyFile, RuleMeta};
+use podauth_policies::{
+    deny_rules, Bundle, Evaluator, InputDocument, Parameters, PolicyFile, RuleMeta,
+};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -477,7 +479,9 @@ fn suite_cases(
     options: &Options,
     name: &str,
 ) -> Result<(Vec<Value>, Vec<File>)> {
-    let parameters = &options.parameters;
+    // The Constraint's camelCase names, as objects.rego reads them.
+    let parameters: Parameters = serde_json::from_value(Value::Object(options.parameters.clone()))
+        .context("the Constraint's parameters")?;
     let ids = template.ids();
     let evaluator = Evaluator::new(bundle, &ids)?;
     let matched = reviewed_kinds(&template.rules);
@@ -507,8 +511,8 @@ fn suite_cases(
                     .filter(|(j, o)| *j != i && synced.contains(o["kind"].as_str().unwrap_or("")))
                     .map(|(_, o)| o)
                     .collect();
-                let mut input = InputDocument::new(Value::Object(parameters.clone()));
-                input.push_object(object, false)?;
+                let mut input = InputDocument::new(&parameters);
+                input.push_reviewed_only(object)?;
                 for o in &inventory {
                     input.push_context(o)?;
                 }

@@ -2,7 +2,7 @@
 //! document, and the native engine's answer.
 #![allow(dead_code)]
 
-use podauth_policies::{Bundle, InputDocument, Purpose};
+use podauth_policies::{Bundle, InputDocument, Parameters, Purpose};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 use yaml_rust2::{Yaml, YamlLoader};
@@ -87,31 +87,11 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn identity(o: &Value) -> (String, String, String, String) {
-    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
-    let group = s(&o["apiVersion"])
-        .rsplit_once('/')
-        .map_or(String::new(), |(g, _)| g.to_string());
-    let ns = s(&o["metadata"]["namespace"]);
-    (
-        group,
-        s(&o["kind"]),
-        if ns.is_empty() { "default".into() } else { ns },
-        s(&o["metadata"]["name"]),
-    )
-}
-
-pub fn parameters() -> Value {
-    json!({"account_id": "", "prefer": "irsa", "cluster_type": "eks"})
-}
-
 /// The input document as `kubectl podauth check` builds it.
 pub fn input_document(objects: &[Value]) -> InputDocument {
-    let mut doc = InputDocument::new(parameters());
-    let mut seen = std::collections::HashSet::new();
+    let mut doc = InputDocument::new(&Parameters::default());
     for o in objects {
-        doc.push_object(o, seen.insert(identity(o)))
-            .expect("object converts");
+        doc.push_object(o).expect("object converts");
     }
     doc
 }
