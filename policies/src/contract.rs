@@ -158,4 +158,46 @@ mod tests {
         assert_eq!(ids(&["PA000"], &[]), Err(UnknownRule("PA000".into())));
         assert_eq!(ids(&[], &["nope"]), Err(UnknownRule("nope".into())));
     }
+
+    #[cfg(feature = "engine")]
+    #[test]
+    fn the_lookup_context_is_unique_by_identity() {
+        use serde_json::{json, Value};
+        let object = |api: &str, ns: Option<&str>, data: &str| {
+            let mut o = json!({"apiVersion": api, "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"v": data}});
+            if let Some(ns) = ns {
+                o["metadata"]["namespace"] = json!(ns);
+            }
+            o
+        };
+        let mut doc = crate::InputDocument::new(&crate::Parameters::default());
+        doc.push_object(&object("v1", None, "first")).unwrap();
+        // Same group, kind, namespace (missing is `default`) and name.
+        doc.push_object(&object("v1", Some("default"), "second"))
+            .unwrap();
+        doc.push_context(&object("v1", Some("default"), "third"))
+            .unwrap();
+        // Another namespace, another group: other identities.
+        doc.push_context(&object("v1", Some("other"), "fourth"))
+            .unwrap();
+        doc.push_object(&object("example.com/v1", None, "fifth"))
+            .unwrap();
+        // Reviewed only: not in the context, and does not claim its identity.
+        doc.push_reviewed_only(&object("v2", Some("x"), "sixth"))
+            .unwrap();
+        doc.push_context(&object("v2", Some("x"), "seventh"))
+            .unwrap();
+        let input: Value = serde_json::from_str(&doc.to_json().unwrap()).unwrap();
+        let data = |list: &str| -> Vec<String> {
+            input[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["data"]["v"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(data("objects"), ["first", "second", "fifth", "sixth"]);
+        assert_eq!(data("context"), ["first", "fourth", "fifth", "seventh"]);
+        assert_eq!(input["parameters"]["prefer"], "irsa");
+    }
 }

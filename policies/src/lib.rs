@@ -11,6 +11,7 @@ pub mod kinds;
 mod metadata;
 mod parameters;
 mod severity;
+pub mod yaml;
 
 #[cfg(feature = "engine")]
 mod engine;

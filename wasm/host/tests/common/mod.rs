@@ -2,42 +2,20 @@
 //! document, and the native engine's answer.
 #![allow(dead_code)]
 
-use podauth_policies::{Bundle, InputDocument, Parameters, Purpose};
-use serde_json::{json, Map, Value};
+use podauth_policies::{yaml, Bundle, InputDocument, Parameters, Purpose};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::YamlLoader;
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn to_json(y: &Yaml) -> Value {
-    match y {
-        Yaml::Hash(h) => {
-            let mut m = Map::new();
-            for (k, v) in h {
-                let key = match k {
-                    Yaml::String(s) => s.clone(),
-                    other => to_json(other).to_string(),
-                };
-                m.insert(key, to_json(v));
-            }
-            Value::Object(m)
-        }
-        Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
-        Yaml::String(s) => Value::String(s.clone()),
-        Yaml::Integer(i) => json!(i),
-        Yaml::Real(r) => r.parse::<f64>().map_or_else(|_| json!(r), |f| json!(f)),
-        Yaml::Boolean(b) => json!(b),
-        _ => Value::Null,
-    }
 }
 
 /// The Kubernetes objects of a (multi-document) YAML text; `List` kinds are expanded.
 pub fn objects_of(text: &str) -> Vec<Value> {
     let docs = YamlLoader::load_from_str(text).expect("example YAML parses");
     let mut out = Vec::new();
-    for doc in docs.iter().map(to_json) {
+    for doc in docs.iter().map(|y| yaml::to_json(y, yaml::Scalars::Typed)) {
         if !doc.is_object() {
             continue;
         }
