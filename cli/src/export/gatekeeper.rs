@@ -583,6 +583,26 @@ fn example_stem(path: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Each parameter the ConstraintTemplate's schema offers is one the
+    /// policies read: a misspelt name would be ignored silently.
+    #[test]
+    fn the_schema_offers_only_parameters_the_policies_read() {
+        let schema = parameters_schema();
+        let properties = schema["properties"].as_object().unwrap();
+        assert!(properties.len() >= 6);
+        for (name, spec) in properties {
+            let value = match (spec["type"].as_str(), spec["enum"].as_array()) {
+                (Some("array"), _) => json!(["x"]),
+                // Not the first (default) value.
+                (_, Some(values)) => values[1].clone(),
+                _ => json!("x"),
+            };
+            let parsed: Parameters =
+                serde_json::from_value(json!({ name.as_str(): value })).unwrap();
+            assert_ne!(parsed, Parameters::default(), "{name} is not a parameter");
+        }
+    }
+
     #[test]
     fn references_are_renamed_only_where_they_are_whole() {
         assert_eq!(
