@@ -104,7 +104,8 @@ pub fn run(root: &Path) -> Result<()> {
     {
         read_tree(&policies, &policies.join(dir), &mut sources)?;
     }
-    let problems = check(&sources);
+    let mut problems = check(&sources);
+    problems.extend(unembedded(&policies, &sources)?);
     for p in &problems {
         eprintln!("{p}");
     }
@@ -113,6 +114,32 @@ pub fn run(root: &Path) -> Result<()> {
     }
     eprintln!("Rego style: {} files clean", sources.len());
     Ok(())
+}
+
+/// Rego under `policies/` that the bundle does not embed: a home missing from
+/// [`POLICY_DIRS`] (or from the list in policies/build.rs) would be silently
+/// left out of every engine.
+fn unembedded(policies: &Path, checked: &[Source]) -> Result<Vec<Problem>> {
+    let mut all = Vec::new();
+    read_tree(policies, policies, &mut all)?;
+    let embedded = Bundle::embedded();
+    let embedded: Vec<&str> = embedded
+        .modules()
+        .chain(&embedded.tests)
+        .map(|f| f.path.trim_start_matches("policies/"))
+        .collect();
+    Ok(all
+        .iter()
+        .filter(|s| !s.path.starts_with("tests/"))
+        .filter(|s| !embedded.contains(&s.path.as_str()) || !checked.iter().any(|c| c.path == s.path))
+        .map(|s| {
+            s.problem(
+                1,
+                "layout",
+                "not embedded or not checked: add its directory to POLICY_DIRS (xtask/src/rego_style.rs) and policies/build.rs".into(),
+            )
+        })
+        .collect())
 }
 
 fn read_tree(base: &Path, dir: &Path, out: &mut Vec<Source>) -> Result<()> {
