@@ -174,6 +174,7 @@ pub fn check(sources: &[Source]) -> Vec<Problem> {
         if s.is_rule() {
             problems.extend(check_rule_imports(s));
             problems.extend(check_messages(s));
+            problems.extend(check_finding_messages(s));
         }
         problems.extend(check_input(s));
     }
@@ -470,6 +471,52 @@ fn check_messages(s: &Source) -> Vec<Problem> {
     problems
 }
 
+/// The message argument of every `result.finding(ref, path, msg)` call in a
+/// rule: `msg` or a `message(...)` call, the two forms [`check_messages`] reads.
+fn check_finding_messages(s: &Source) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (n, l) in code_lines(s) {
+        for (i, call) in l.match_indices("result.finding(") {
+            let Some(args) = call_arguments(&l[i + call.len()..]) else {
+                continue;
+            };
+            let message = args.get(2).map_or("", |a| a.trim());
+            if message != "msg" && !message.starts_with("message(") {
+                problems.push(s.problem(
+                    n,
+                    "message",
+                    format!("pass the message as `msg` or `message(...)`, not `{message}`"),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The top-level arguments of a call, from just after its `(`; `None` when the
+/// call does not close on this line.
+fn call_arguments(rest: &str) -> Option<Vec<&str>> {
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut args = Vec::new();
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth > 0 => depth -= 1,
+            ')' => {
+                args.push(&rest[start..i]);
+                return Some(args);
+            }
+            ',' if depth == 0 => {
+                args.push(&rest[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The first double-quoted literal of an expression, escapes kept.
 fn first_literal(expr: &str) -> Option<&str> {
     let start = expr.find('"')? + 1;
@@ -602,11 +649,11 @@ mod tests {
             ["imports"]
         );
         let read = rule(
-            "deny contains result.finding(0, \"p\", \"m\") if {\n\tsome x in data.kubernetes.pods\n}\n",
+            "deny contains result.finding(0, \"p\", msg) if {\n\tsome x in data.kubernetes.pods\n}\n",
         );
         assert_eq!(checks(&check(&[read])), ["imports"]);
         let qualified = rule(
-            "deny contains result.finding(0, \"p\", \"m\") if {\n\tsome x in data.podauth.lib.k8s.pods\n}\n",
+            "deny contains result.finding(0, \"p\", msg) if {\n\tsome x in data.podauth.lib.k8s.pods\n}\n",
         );
         assert_eq!(check(&[qualified]), vec![]);
     }
@@ -627,13 +674,13 @@ mod tests {
     #[test]
     fn a_rule_reading_input_fails_but_a_comment_or_string_does_not() {
         let bad = rule(
-            "deny contains result.finding(0, \"p\", \"m\") if {\n\tsome o in input.objects\n}\n",
+            "deny contains result.finding(0, \"p\", msg) if {\n\tsome o in input.objects\n}\n",
         );
         let problems = check(&[bad]);
         assert_eq!(checks(&problems), ["input"]);
         assert_eq!(problems[0].line, 21);
         let good = rule(
-            "# the input shape is the adapters' business\ndeny contains result.finding(0, \"p\", \"no input here\") if {\n\tsome c in k8s.containers\n}\n",
+            "# the input shape is the adapters' business\ndeny contains result.finding(0, \"p\", message(\"no input here\")) if {\n\tsome c in k8s.containers\n}\n",
         );
         assert_eq!(check(&[good]), vec![]);
     }
@@ -665,13 +712,17 @@ mod tests {
             "deny contains result.finding(0, \"p\", message(1)) if {\n\tsome c in k8s.containers\n}\n\nmessage(x) := \"one\" if {\n\tx == 1\n} else := sprintf(\"two %d\", [x])\n",
         );
         assert_eq!(check(&[good_function]), vec![]);
+        let literal = rule(
+            "deny contains result.finding(c.ref, sprintf(\"%s.x\", [c.path]), \"no check.\") if {\n\tsome c in k8s.containers\n}\n",
+        );
+        assert_eq!(checks(&check(&[literal])), ["message"]);
     }
 
     #[test]
     fn an_uncalled_library_function_fails() {
         let lib = "package podauth.lib.k8s\n\nname(o) := o.metadata.name\n\nkey(a, b) := sprintf(\"%s/%s\", [a, b])\n\nhelper(x) := x\n\nuses_helper(x) := helper(x)\n";
         let user = rule(
-            "deny contains result.finding(0, \"p\", k8s.name(o)) if {\n\tsome o in k8s.containers\n\tk8s.uses_helper(o)\n}\n",
+            "deny contains result.finding(0, \"p\", message(k8s.name(o))) if {\n\tsome o in k8s.containers\n\tk8s.uses_helper(o)\n}\n",
         );
         let test = src(
             "lib/k8s_test.rego",
