@@ -1,7 +1,7 @@
 //! `.podauth.yaml`: team defaults, rule selection, severity overrides and
 //! exceptions, found upward from the working directory or given with --config.
 use crate::diag::CliError;
-use podauth_policies::Severity;
+use podauth_policies::{yaml, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -142,7 +142,7 @@ impl Config {
         let json = docs
             .into_iter()
             .next()
-            .map(yaml_to_json)
+            .map(|y| yaml::to_json(&y, yaml::Scalars::Text))
             .unwrap_or(serde_json::Value::Null);
         if json.is_null() {
             return Ok(Config::default());
@@ -167,28 +167,6 @@ impl Config {
             }
         }
         Ok(config)
-    }
-}
-
-fn yaml_to_json(y: yaml_rust2::Yaml) -> serde_json::Value {
-    use serde_json::Value;
-    use yaml_rust2::Yaml;
-    match y {
-        Yaml::String(s) | Yaml::Real(s) => Value::String(s),
-        Yaml::Integer(i) => Value::String(i.to_string()),
-        Yaml::Boolean(b) => Value::Bool(b),
-        Yaml::Array(a) => Value::Array(a.into_iter().map(yaml_to_json).collect()),
-        Yaml::Hash(h) => Value::Object(
-            h.into_iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().map_or_else(|| format!("{k:?}"), str::to_string),
-                        yaml_to_json(v),
-                    )
-                })
-                .collect(),
-        ),
-        _ => Value::Null,
     }
 }
 

@@ -55,30 +55,6 @@ pub struct Bundle {
 
 const RULE_PACKAGE_PREFIX: &str = "podauth.rules.";
 
-/// Where the generated aggregation module is loaded from.
-pub const AGGREGATE_PATH: &str = "podauth/aggregate.rego";
-
-/// The entrypoint every engine evaluates for the CLI's document.
-pub const FINDINGS_ENTRYPOINT: &str = "podauth/findings";
-
-/// The generated `podauth` package: `deny` gathers the findings of the selected
-/// rules (tagged with their id); `findings` is the CLI's whole document, with
-/// the workload classification.
-pub fn aggregate_module(selected: &[&str]) -> String {
-    let mut rego = String::from(
-        "package podauth\n\nimport data.podauth.rules\n\ndefault classified := []\n\nclassified := data.podauth.workloads.workloads\n\nfindings := {\"findings\": deny, \"workloads\": classified}\n\n",
-    );
-    for id in selected {
-        rego.push_str(&format!(
-            "deny contains object.union(f, {{\"rule\": \"{id}\"}}) if {{\n\tsome f in rules.{id}.deny\n}}\n\n"
-        ));
-    }
-    if selected.is_empty() {
-        rego.push_str("deny := set()\n");
-    }
-    rego
-}
-
 impl Bundle {
     /// The policies compiled into this binary.
     pub fn embedded() -> Bundle {

@@ -1,7 +1,7 @@
 //! Evaluates the bundle with regorus.
-use crate::bundle::{aggregate_module, AGGREGATE_PATH, FINDINGS_ENTRYPOINT};
+use crate::contract::{entrypoint_rule, Purpose, FINDINGS_ENTRYPOINT};
 use crate::{Bundle, Severity};
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use regorus::{Engine, Value};
 
 /// A finding as the Rego rules report it, before the CLI attaches metadata and
@@ -40,7 +40,9 @@ impl Evaluation {
 
 /// The document the policies evaluate (see `policies/README.md`): objects under
 /// review, objects for lookups, and parameters. Each object is converted once;
-/// an object that is both reviewed and context shares its value.
+/// an object that is both reviewed and context shares its value. The lookup
+/// context is unique by [`identity`]: the first object of an identity serves
+/// lookups, later ones are only reviewed.
 #[derive(Clone, Default)]
 pub struct InputDocument {
     objects: Vec<Value>,
@@ -48,7 +50,28 @@ pub struct InputDocument {
     /// rules that join reviewed objects within a namespace see them together.
     shard_keys: Vec<u64>,
     context: Vec<Value>,
+    /// Identities of the objects in `context`.
+    in_context: std::collections::HashSet<Identity>,
     parameters: serde_json::Value,
+}
+
+/// What makes an object unique in the lookup context: apiVersion group, kind,
+/// namespace (`default` when missing) and name.
+pub type Identity = (String, String, String, String);
+
+/// The object's [`Identity`].
+pub fn identity(object: &serde_json::Value) -> Identity {
+    let s = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let api = s(object.get("apiVersion"));
+    let group = api.rsplit_once('/').map_or("", |(g, _)| g).to_string();
+    let meta = object.get("metadata");
+    let ns = s(meta.and_then(|m| m.get("namespace")));
+    (
+        group,
+        s(object.get("kind")),
+        if ns.is_empty() { "default".into() } else { ns },
+        s(meta.and_then(|m| m.get("name"))),
+    )
 }
 
 /// Below this many objects, one thread does it all: sharding costs more than it saves.
@@ -97,29 +120,43 @@ fn shard_key(object: &serde_json::Value) -> u64 {
 }
 
 impl InputDocument {
-    pub fn new(parameters: serde_json::Value) -> InputDocument {
+    pub fn new(parameters: &crate::Parameters) -> InputDocument {
         InputDocument {
-            objects: Vec::new(),
-            shard_keys: Vec::new(),
-            context: Vec::new(),
-            parameters,
+            parameters: serde_json::to_value(parameters).unwrap_or_default(),
+            ..InputDocument::default()
         }
     }
 
-    /// Adds an object under review; with `in_context` it also serves lookups.
-    pub fn push_object(&mut self, object: &serde_json::Value, in_context: bool) -> Result<()> {
+    /// Adds an object under review; it also serves lookups unless an object of
+    /// its identity already does.
+    pub fn push_object(&mut self, object: &serde_json::Value) -> Result<()> {
         let value = to_value(object)?;
-        if in_context {
+        if self.in_context.insert(identity(object)) {
             self.context.push(value.clone());
         }
-        self.objects.push(value);
-        self.shard_keys.push(shard_key(object));
+        self.push_reviewed(object, value);
         Ok(())
     }
 
-    /// Adds an object used only for lookups (`--context-from`).
+    /// Adds an object under review that does not serve lookups (admission: the
+    /// object under review is not in the inventory).
+    pub fn push_reviewed_only(&mut self, object: &serde_json::Value) -> Result<()> {
+        let value = to_value(object)?;
+        self.push_reviewed(object, value);
+        Ok(())
+    }
+
+    fn push_reviewed(&mut self, object: &serde_json::Value, value: Value) {
+        self.objects.push(value);
+        self.shard_keys.push(shard_key(object));
+    }
+
+    /// Adds an object used only for lookups (`--context-from`, an admission
+    /// inventory), unless an object of its identity already serves them.
     pub fn push_context(&mut self, object: &serde_json::Value) -> Result<()> {
-        self.context.push(to_value(object)?);
+        if self.in_context.insert(identity(object)) {
+            self.context.push(to_value(object)?);
+        }
         Ok(())
     }
 
@@ -166,19 +203,12 @@ impl Evaluator {
     /// Loads every library and rule module, plus the generated `podauth`
     /// package that gathers the `deny` sets of the selected rules.
     pub fn new(bundle: &Bundle, selected: &[&str]) -> Result<Evaluator> {
-        let mut engine = Engine::new();
-        for file in bundle.modules() {
-            engine
-                .add_policy(file.path.clone(), file.text.clone())
-                .map_err(|e| anyhow!("{e}"))
-                .with_context(|| format!("loading {}", file.path))?;
-        }
-        engine
-            .add_policy(AGGREGATE_PATH.into(), aggregate_module(selected))
-            .map_err(|e| anyhow!("{e}"))?;
+        let mut engine = bundle
+            .engine(Purpose::Evaluate(selected))
+            .map_err(|e| anyhow!(e))?;
         // Prepared once here (analysis, schedule, loop hoisting), so every
         // clone a worker evaluates on starts prepared instead of redoing it.
-        engine.set_input(InputDocument::new(serde_json::json!({})).to_input()?);
+        engine.set_input(InputDocument::new(&crate::Parameters::default()).to_input()?);
         engine
             .eval_rule("data.podauth.deny".into())
             .map_err(|e| anyhow!("preparing the policies: {e}"))?;
@@ -240,7 +270,7 @@ impl Evaluator {
     }
 
     fn evaluate_input(&self, input: Value) -> Result<Evaluation> {
-        let rule = format!("data.{}", FINDINGS_ENTRYPOINT.replace('/', "."));
+        let rule = entrypoint_rule(FINDINGS_ENTRYPOINT);
         // The engine, with every intermediate rule value it computed, is
         // dropped before the document is converted: at 100k objects the two
         // alive together set the peak memory.

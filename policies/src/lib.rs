@@ -6,24 +6,29 @@
 //! module and every export consume the same [`Bundle`].
 
 mod bundle;
+mod contract;
 pub mod kinds;
 mod metadata;
+mod parameters;
 mod severity;
+pub mod yaml;
 
 #[cfg(feature = "engine")]
 mod engine;
 #[cfg(feature = "engine")]
 mod testrunner;
 
-pub use bundle::{
-    aggregate_module, Bundle, BundleError, Example, ExampleKind, PolicyFile, Rule, AGGREGATE_PATH,
-    FINDINGS_ENTRYPOINT,
+pub use bundle::{Bundle, BundleError, Example, ExampleKind, PolicyFile, Rule};
+pub use contract::{
+    aggregate_module, deny_rules, entrypoint_rule, Purpose, UnknownRule, AGGREGATE_PATH,
+    ENTRYPOINTS, FINDINGS_ENTRYPOINT, GATEKEEPER_ENTRYPOINT, KUBEWARDEN_ENTRYPOINT,
 };
 pub use metadata::{MetadataError, RuleMeta};
+pub use parameters::{MigrationParameters, Parameters};
 pub use severity::Severity;
 
 #[cfg(feature = "engine")]
-pub use engine::{Evaluation, Evaluator, InputDocument, RawFinding};
+pub use engine::{identity, Evaluation, Evaluator, Identity, InputDocument, RawFinding};
 #[cfg(feature = "engine")]
 pub use testrunner::{run_tests, TestOutcome};
 

@@ -101,8 +101,9 @@ pub fn parse_rule_metadata(source: &str) -> Result<RuleMeta, MetadataError> {
         )
     })?;
     let doc = docs.into_iter().next().unwrap_or(Yaml::Null);
-    let block: Block = serde_json::from_value(yaml_to_json(doc))
-        .map_err(|e| err(line, format!("invalid METADATA: {e}")))?;
+    let block: Block =
+        serde_json::from_value(crate::yaml::to_json(&doc, crate::yaml::Scalars::Text))
+            .map_err(|e| err(line, format!("invalid METADATA: {e}")))?;
     let custom = block
         .custom
         .ok_or_else(|| err(line, "METADATA lacks `custom`".into()))?;
@@ -185,28 +186,6 @@ fn is_kebab(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-fn yaml_to_json(y: Yaml) -> serde_json::Value {
-    use serde_json::Value;
-    match y {
-        Yaml::String(s) | Yaml::Real(s) => Value::String(s),
-        Yaml::Integer(i) => Value::from(i),
-        Yaml::Boolean(b) => Value::Bool(b),
-        Yaml::Array(a) => Value::Array(a.into_iter().map(yaml_to_json).collect()),
-        Yaml::Hash(h) => Value::Object(
-            h.into_iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        Yaml::String(s) => s,
-                        other => format!("{other:?}"),
-                    };
-                    (key, yaml_to_json(v))
-                })
-                .collect(),
-        ),
-        _ => Value::Null,
-    }
 }
 
 #[cfg(test)]

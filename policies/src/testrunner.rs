@@ -1,6 +1,6 @@
 //! Runs Rego unit tests (`test_*` rules in `*_test.rego`) under regorus, like `opa test`.
-use crate::Bundle;
-use regorus::{Engine, Value};
+use crate::{Bundle, Purpose};
+use regorus::Value;
 
 /// The outcome of one `test_*` rule.
 #[derive(Debug, Clone)]
@@ -15,12 +15,7 @@ pub struct TestOutcome {
 
 /// Evaluates every test rule of every test file in the bundle.
 pub fn run_tests(bundle: &Bundle) -> Result<Vec<TestOutcome>, String> {
-    let mut engine = Engine::new();
-    for file in bundle.modules().chain(bundle.tests.iter()) {
-        engine
-            .add_policy(file.path.clone(), file.text.clone())
-            .map_err(|e| format!("{e}"))?;
-    }
+    let engine = bundle.engine(Purpose::Test)?;
     let mut outcomes = Vec::new();
     for file in &bundle.tests {
         for name in test_rule_names(&file.path, &file.text)? {

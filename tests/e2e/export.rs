@@ -506,9 +506,12 @@ fn example_documents(bundle: &Bundle) -> Vec<(String, Value, podauth_policies::E
     let native = podauth_policies::Evaluator::new(bundle, &ids).unwrap();
     let mut out = Vec::new();
     for example in bundle.rules.iter().flat_map(|r| &r.examples) {
-        let mut input = podauth_policies::InputDocument::new(json!({"account_id": "111122223333"}));
+        let mut input = podauth_policies::InputDocument::new(&podauth_policies::Parameters {
+            account_id: "111122223333".into(),
+            ..Default::default()
+        });
         for object in objects_of(&example.text) {
-            input.push_object(&object, true).unwrap();
+            input.push_object(&object).unwrap();
         }
         let doc: Value = serde_json::from_str(&input.to_json().unwrap()).unwrap();
         out.push((example.path.clone(), doc, native.evaluate(&input).unwrap()));

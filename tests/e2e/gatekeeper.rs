@@ -6,7 +6,7 @@
 use crate::support::*;
 use podauth_cli::live::kinds::KINDS;
 use podauth_cli::manifest;
-use podauth_policies::{Bundle, Evaluator, InputDocument};
+use podauth_policies::{Bundle, Evaluator, InputDocument, Parameters};
 use podauth_wasm::admission::{admission_request, audit_request, gatekeeper_inventory};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -240,7 +240,10 @@ fn gatekeeper_templates_give_the_cli_findings_for_every_example() {
                 .collect()
         })
         .unwrap();
-    let parameters = json!({"account_id": "111122223333"});
+    let parameters = Parameters {
+        account_id: "111122223333".into(),
+        ..Parameters::default()
+    };
     let (mut compared, mut failures) = (0, Vec::new());
     for rule in &bundle.rules {
         let id = rule.meta.id.as_str();
@@ -253,9 +256,9 @@ fn gatekeeper_templates_give_the_cli_findings_for_every_example() {
         for example in &rule.examples {
             let objects = objects_of_text(&example.path, &example.text);
             // What the CLI reports on the whole example.
-            let mut input = InputDocument::new(parameters.clone());
+            let mut input = InputDocument::new(&parameters);
             for o in &objects {
-                input.push_object(o, true).unwrap();
+                input.push_object(o).unwrap();
             }
             let mut cli: Vec<String> = evaluator
                 .evaluate(&input)

@@ -4,7 +4,7 @@
 //! disagreement.
 use podauth_cli::live::collapse::template_of;
 use podauth_cli::live::kinds::KINDS;
-use podauth_policies::{kinds, Bundle, Evaluator, InputDocument};
+use podauth_policies::{kinds, Bundle, Evaluator, InputDocument, Parameters};
 use serde_json::{json, Value};
 
 const KEY_ID: &str = "AKIAZ7QXFAKEKEY65432";
@@ -51,9 +51,9 @@ fn sample(spec: &kinds::KindSpec) -> Value {
 }
 
 fn evaluate(evaluator: &Evaluator, objects: &[Value], rule: &str) -> Value {
-    let mut input = InputDocument::new(json!({}));
+    let mut input = InputDocument::new(&Parameters::default());
     for o in objects {
-        input.push_object(o, true).unwrap();
+        input.push_object(o).unwrap();
     }
     evaluator.evaluate_rule(&input, rule).unwrap()
 }

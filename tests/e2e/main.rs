@@ -24,6 +24,7 @@ mod iam_trust;
 mod integrations;
 mod kinds;
 mod kubectl_plugin;
+mod linking;
 mod live;
 mod migrate;
 mod redaction;

@@ -11,7 +11,7 @@ use crate::pipeline::suppress;
 use crate::printers::{self, PrintOptions};
 use crate::report::{Finding, Report, Resource, Suppression};
 use crate::Exit;
-use podauth_policies::{Bundle, Evaluator, Severity};
+use podauth_policies::{Bundle, Evaluator, Parameters, Severity};
 
 /// The rule that reports `podauth.io/ignore` without a reason; it cannot be
 /// suppressed by the annotation it is about.
@@ -178,13 +178,14 @@ impl Settings {
         })
     }
 
-    fn parameters(&self) -> serde_json::Value {
-        serde_json::json!({
-            "account_id": self.method.account_id,
-            "prefer": self.method.prefer.as_str(),
-            "cluster_type": self.method.cluster_type.as_str(),
-            "oidc_provider": self.oidc_provider,
-        })
+    fn parameters(&self) -> Parameters {
+        Parameters {
+            account_id: self.method.account_id.clone(),
+            prefer: self.method.prefer.as_str().into(),
+            cluster_type: self.method.cluster_type.as_str().into(),
+            oidc_provider: self.oidc_provider.clone(),
+            ..Parameters::default()
+        }
     }
 }
 
@@ -316,20 +317,8 @@ fn select_rules<'b>(
     select: &[String],
     ignore: &[String],
 ) -> Result<Vec<&'b str>, CliError> {
-    for id in select.iter().chain(ignore) {
-        if bundle.rule(id.trim()).is_none() {
-            return Err(CliError::new(format!("unknown rule id {id:?}"))
-                .hint("`kubectl podauth rules` lists every rule id"));
-        }
-    }
-    let wanted = |id: &str| {
-        (select.is_empty() || select.iter().any(|s| s.trim().eq_ignore_ascii_case(id)))
-            && !ignore.iter().any(|s| s.trim().eq_ignore_ascii_case(id))
-    };
-    Ok(bundle
-        .rules
-        .iter()
-        .map(|r| r.meta.id.as_str())
-        .filter(|id| wanted(id))
-        .collect())
+    let rules = bundle.select(select, ignore).map_err(|e| {
+        CliError::new(e.to_string()).hint("`kubectl podauth rules` lists every rule id")
+    })?;
+    Ok(rules.into_iter().map(|m| m.id.as_str()).collect())
 }

@@ -11,7 +11,7 @@ use crate::pipeline::live_source;
 use crate::settings::Prefer;
 use crate::timings::Timings;
 use crate::Exit;
-use podauth_policies::{Bundle, Evaluator, InputDocument};
+use podauth_policies::{Bundle, Evaluator, InputDocument, MigrationParameters, Parameters};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -70,7 +70,7 @@ pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
 fn plan_one(
     evaluator: &Evaluator,
     batch: &Batch,
-    mut params: serde_json::Value,
+    mut params: Parameters,
     dir: &Path,
 ) -> Result<bool, CliError> {
     let mut errors = batch.loaded.errors.clone();
@@ -86,12 +86,10 @@ fn plan_one(
         diag::input_error(&e.to_string());
     }
 
-    params["inventory_complete"] = serde_json::Value::Bool(batch.inventory_complete);
-    let mut doc = InputDocument::new(params);
-    let mut seen = HashSet::new();
+    params.inventory_complete = batch.inventory_complete;
+    let mut doc = InputDocument::new(&params);
     for value in &objects {
-        let first = seen.insert(evaluate::identity(value));
-        doc.push_object(value, first)
+        doc.push_object(value)
             .map_err(|e| CliError::new(format!("{e:#}")))?;
     }
     let plan = evaluator.evaluate_rule(&doc, PLAN_RULE).map_err(|e| {
@@ -162,13 +160,13 @@ fn refuse_single_cluster_flags(args: &MigrateArgs) -> Result<(), CliError> {
 
 /// The cluster name and region of an EKS context name
 /// (`arn:aws:eks:eu-west-1:111122223333:cluster/prod`), unless given.
-fn cluster_parameters(params: &mut serde_json::Value, context: &str) {
+fn cluster_parameters(params: &mut Parameters, context: &str) {
     let parts: Vec<&str> = context.split(':').collect();
     if let ["arn", _, "eks", region, _, resource] = parts.as_slice() {
         if let Some(name) = resource.strip_prefix("cluster/") {
-            params["cluster_name"] = serde_json::Value::String(name.to_string());
-            if params["region"].as_str().unwrap_or_default().is_empty() {
-                params["region"] = serde_json::Value::String((*region).to_string());
+            params.migration.cluster_name = name.to_string();
+            if params.migration.region.is_empty() {
+                params.migration.region = (*region).to_string();
             }
         }
     }
@@ -216,7 +214,7 @@ fn prepare_parent(dir: &Path) -> Result<(), CliError> {
 }
 
 /// Flags win over `.podauth.yaml` defaults (prefer, clusterType, accountId).
-fn parameters(args: &MigrateArgs, config: &Config) -> Result<serde_json::Value, CliError> {
+fn parameters(args: &MigrateArgs, config: &Config) -> Result<Parameters, CliError> {
     let method =
         config.method_settings(args.prefer, args.cluster_type, args.account_id.as_ref())?;
     let (prefer, cluster_type, account_id) =
@@ -228,17 +226,20 @@ fn parameters(args: &MigrateArgs, config: &Config) -> Result<serde_json::Value, 
             "--account-id {account_id:?} is not a 12-digit AWS account id"
         )));
     }
-    Ok(serde_json::json!({
-        "account_id": account_id,
-        "prefer": prefer.as_str(),
-        "cluster_type": cluster_type.as_str(),
-        "cluster_name": opt(&args.cluster_name),
-        "oidc_provider": opt(&args.oidc_provider),
-        "region": opt(&args.region),
-        "base_role_arn": opt(&args.base_role_arn),
-        "role_name_template": args.role_name_template,
-        "to": args.to.map(Prefer::as_str).unwrap_or_default(),
-    }))
+    Ok(Parameters {
+        account_id,
+        prefer: prefer.as_str().into(),
+        cluster_type: cluster_type.as_str().into(),
+        oidc_provider: opt(&args.oidc_provider),
+        migration: MigrationParameters {
+            cluster_name: opt(&args.cluster_name),
+            region: opt(&args.region),
+            base_role_arn: opt(&args.base_role_arn),
+            role_name_template: args.role_name_template.clone(),
+            to: args.to.map(Prefer::as_str).unwrap_or_default().into(),
+        },
+        ..Parameters::default()
+    })
 }
 
 /// The inputs to plan for: the files given with -f, or each cluster read,

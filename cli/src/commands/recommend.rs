@@ -6,7 +6,7 @@ use crate::cli::RecommendArgs;
 use crate::diag::CliError;
 use crate::settings::{CatalogFormat, ClusterType, Prefer};
 use crate::Exit;
-use podauth_policies::{Evaluator, InputDocument};
+use podauth_policies::{Evaluator, InputDocument, Parameters};
 use std::io::{BufRead, IsTerminal, Write};
 
 const RULE: &str = "data.podauth.migration.recommendation";
@@ -250,7 +250,10 @@ pub fn run(args: &RecommendArgs) -> Result<Exit, CliError> {
             crate::redact::without_source_lines(&format!("{e:#}"))
         ))
     })?;
-    let doc = InputDocument::new(serde_json::json!({ "answers": answers.policy_input() }));
+    let doc = InputDocument::new(&Parameters {
+        answers: Some(answers.policy_input()),
+        ..Parameters::default()
+    });
     let answer = evaluator
         .evaluate_rule(&doc, RULE)
         .map_err(|e| CliError::new(format!("{e:#}")))?;

@@ -10,7 +10,9 @@ use super::{context_kinds, reviewed_kinds};
 use crate::manifest;
 use anyhow::{bail, Context, Result};
 use podauth_policies::kinds::KINDS;
-use podauth_policies::{Bundle, Evaluator, InputDocument, PolicyFile, RuleMeta};
+use podauth_policies::{
+    deny_rules, Bundle, Evaluator, InputDocument, Parameters, PolicyFile, RuleMeta,
+};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -227,12 +229,10 @@ impl Libraries {
             kind.to_ascii_lowercase(),
             ids.join(", "),
         );
-        let mut deny = String::from("package lib.podauth\n\n");
-        for id in ids {
-            deny.push_str(&format!(
-                "deny contains object.union(f, {{\"rule\": \"{id}\"}}) if {{\n\tsome f in data.lib.podauth.rules.{id}.deny\n}}\n\n"
-            ));
-        }
+        let deny = format!(
+            "package lib.podauth\n\n{}",
+            deny_rules(ids, "data.lib.podauth.rules")
+        );
         let mut modules: BTreeMap<&str, &str> = self
             .modules
             .iter()
@@ -479,7 +479,9 @@ fn suite_cases(
     options: &Options,
     name: &str,
 ) -> Result<(Vec<Value>, Vec<File>)> {
-    let parameters = &options.parameters;
+    // The Constraint's camelCase names, as objects.rego reads them.
+    let parameters: Parameters = serde_json::from_value(Value::Object(options.parameters.clone()))
+        .context("the Constraint's parameters")?;
     let ids = template.ids();
     let evaluator = Evaluator::new(bundle, &ids)?;
     let matched = reviewed_kinds(&template.rules);
@@ -509,8 +511,8 @@ fn suite_cases(
                     .filter(|(j, o)| *j != i && synced.contains(o["kind"].as_str().unwrap_or("")))
                     .map(|(_, o)| o)
                     .collect();
-                let mut input = InputDocument::new(Value::Object(parameters.clone()));
-                input.push_object(object, false)?;
+                let mut input = InputDocument::new(&parameters);
+                input.push_reviewed_only(object)?;
                 for o in &inventory {
                     input.push_context(o)?;
                 }
@@ -580,6 +582,26 @@ fn example_stem(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each parameter the ConstraintTemplate's schema offers is one the
+    /// policies read: a misspelt name would be ignored silently.
+    #[test]
+    fn the_schema_offers_only_parameters_the_policies_read() {
+        let schema = parameters_schema();
+        let properties = schema["properties"].as_object().unwrap();
+        assert!(properties.len() >= 6);
+        for (name, spec) in properties {
+            let value = match (spec["type"].as_str(), spec["enum"].as_array()) {
+                (Some("array"), _) => json!(["x"]),
+                // Not the first (default) value.
+                (_, Some(values)) => values[1].clone(),
+                _ => json!("x"),
+            };
+            let parsed: Parameters =
+                serde_json::from_value(json!({ name.as_str(): value })).unwrap();
+            assert_ne!(parsed, Parameters::default(), "{name} is not a parameter");
+        }
+    }
 
     #[test]
     fn references_are_renamed_only_where_they_are_whole() {

@@ -20,20 +20,9 @@ pub fn select_rules<'b>(
     ignore: &[String],
     min_severity: Option<Severity>,
 ) -> Result<Vec<&'b RuleMeta>> {
-    for id in select.iter().chain(ignore) {
-        if bundle.rule(id.trim()).is_none() {
-            bail!("unknown rule id {id:?}");
-        }
-    }
-    let wanted = |id: &str| {
-        (select.is_empty() || select.iter().any(|s| s.trim().eq_ignore_ascii_case(id)))
-            && !ignore.iter().any(|s| s.trim().eq_ignore_ascii_case(id))
-    };
     let rules: Vec<&RuleMeta> = bundle
-        .rules
-        .iter()
-        .map(|r| &r.meta)
-        .filter(|m| wanted(&m.id))
+        .select(select, ignore)?
+        .into_iter()
         .filter(|m| min_severity.is_none_or(|s| m.severity >= s))
         .collect();
     if rules.is_empty() {

@@ -4,8 +4,7 @@ use crate::diag::CliError;
 use crate::manifest::{self, InputError, Limits, Loaded, Source};
 use crate::report::{self, Finding, Resource, Workload};
 use crate::timings::Timings;
-use podauth_policies::{Bundle, Evaluation, Evaluator, InputDocument};
-use std::collections::HashSet;
+use podauth_policies::{Bundle, Evaluation, Evaluator, InputDocument, Parameters};
 
 /// The engine a check runs on. Both evaluate the same policy files and must
 /// produce byte-identical findings (tests/e2e/engines.rs).
@@ -130,45 +129,24 @@ pub fn empty_input_errors(loaded: &Loaded, allow_empty: bool) -> Vec<InputError>
     errors
 }
 
-/// Identity used to de-duplicate lookup context: group, kind, namespace, name.
-pub(crate) fn identity(object: &serde_json::Value) -> (String, String, String, String) {
-    let s = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or("").to_string();
-    let api = s(object.get("apiVersion"));
-    let group = api
-        .rsplit_once('/')
-        .map_or(String::new(), |(g, _)| g.to_string());
-    let meta = object.get("metadata");
-    let ns = s(meta.and_then(|m| m.get("namespace")));
-    (
-        group,
-        s(object.get("kind")),
-        if ns.is_empty() { "default".into() } else { ns },
-        s(meta.and_then(|m| m.get("name"))),
-    )
-}
-
 pub fn evaluate(
     bundle: &Bundle,
     evaluator: &Engine,
     batch: &Batch,
-    mut parameters: serde_json::Value,
+    mut parameters: Parameters,
     timings: &mut Timings,
 ) -> Result<Evaluated, CliError> {
     let loaded = &batch.loaded;
-    parameters["inventory_complete"] = serde_json::Value::Bool(batch.inventory_complete);
+    parameters.inventory_complete = batch.inventory_complete;
     let doc = timings.phase("normalise", || -> Result<InputDocument, CliError> {
-        let mut doc = InputDocument::new(parameters);
-        let mut seen = HashSet::new();
+        let mut doc = InputDocument::new(&parameters);
         for m in &loaded.manifests {
-            let first = seen.insert(identity(&m.value));
-            doc.push_object(&m.value, first)
+            doc.push_object(&m.value)
                 .map_err(|e| CliError::new(format!("{e:#}")))?;
         }
         for m in &batch.context {
-            if seen.insert(identity(&m.value)) {
-                doc.push_context(&m.value)
-                    .map_err(|e| CliError::new(format!("{e:#}")))?;
-            }
+            doc.push_context(&m.value)
+                .map_err(|e| CliError::new(format!("{e:#}")))?;
         }
         Ok(doc)
     })?;

@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use podauth_policies::{Bundle, Evaluator, InputDocument};
-use serde_json::{json, Value};
+use podauth_policies::{Bundle, Evaluator, InputDocument, Parameters};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// (rule, kind, namespace/name, path) of every finding.
@@ -13,9 +13,12 @@ fn findings(objects: &[Value]) -> BTreeSet<(String, String, String, String)> {
     let bundle = Bundle::embedded();
     let ids: Vec<&str> = bundle.rules.iter().map(|r| r.meta.id.as_str()).collect();
     let evaluator = Evaluator::new(&bundle, &ids).expect("policies load");
-    let mut doc = InputDocument::new(json!({"inventory_complete": true}));
+    let mut doc = InputDocument::new(&Parameters {
+        inventory_complete: true,
+        ..Parameters::default()
+    });
     for o in objects {
-        doc.push_object(o, true).expect("object converts");
+        doc.push_object(o).expect("object converts");
     }
     let evaluation = evaluator.evaluate(&doc).expect("policies evaluate");
     evaluation

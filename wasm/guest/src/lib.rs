@@ -14,7 +14,7 @@ mod alloc;
 mod rego_text;
 
 use core::cell::UnsafeCell;
-use podauth_policies::{aggregate_module, Bundle, AGGREGATE_PATH, FINDINGS_ENTRYPOINT};
+use podauth_policies::{entrypoint_rule, Bundle, Purpose, ENTRYPOINTS};
 use regorus::{Engine, Value};
 
 #[global_allocator]
@@ -26,19 +26,6 @@ extern "C" {
     /// and `opa_builtin0..4` are not imported: every builtin runs inside.
     fn opa_abort(addr: *const u8);
 }
-
-/// The entrypoints this module knows, by canonical index: (OPA path, rule).
-const CANONICAL: [(&str, &str); 3] = [
-    (FINDINGS_ENTRYPOINT, "data.podauth.findings"),
-    (
-        "podauth/gatekeeper/violation",
-        "data.podauth.gatekeeper.violation",
-    ),
-    (
-        "podauth/kubewarden/response",
-        "data.podauth.kubewarden.response",
-    ),
-];
 
 /// Which canonical entrypoint gets which id. A post-processing step may rewrite
 /// these bytes in the finished module (see `wasm/README.md`): a 32-byte marker,
@@ -57,9 +44,9 @@ const fn default_config() -> [u8; 64] {
         blob[i] = marker[i];
         i += 1;
     }
-    blob[32] = CANONICAL.len() as u8;
+    blob[32] = ENTRYPOINTS.len() as u8;
     let mut c = 0;
-    while c < CANONICAL.len() {
+    while c < ENTRYPOINTS.len() {
         blob[33 + c] = c as u8;
         c += 1;
     }
@@ -74,12 +61,12 @@ fn entrypoint_order() -> Vec<usize> {
     let mut order = Vec::with_capacity(n);
     for i in 0..n {
         let c = read(33 + i) as usize;
-        if c < CANONICAL.len() && !order.contains(&c) {
+        if c < ENTRYPOINTS.len() && !order.contains(&c) {
             order.push(c);
         }
     }
     if order.is_empty() {
-        order = (0..CANONICAL.len()).collect();
+        order = (0..ENTRYPOINTS.len()).collect();
     }
     order
 }
@@ -130,15 +117,10 @@ fn state() -> &'static State {
 fn build_state() -> Result<State, String> {
     let bundle = Bundle::embedded();
     let mut engine = Engine::new();
-    for file in bundle.modules() {
-        engine
-            .add_policy(file.path.clone(), file.text.clone())
-            .map_err(|e| format!("loading {}: {e}", file.path))?;
-    }
     let ids: Vec<&str> = bundle.rules.iter().map(|r| r.meta.id.as_str()).collect();
-    engine
-        .add_policy(AGGREGATE_PATH.into(), aggregate_module(&ids))
-        .map_err(|e| format!("loading aggregate: {e}"))?;
+    bundle.load_into(Purpose::Evaluate(&ids), |path, text| {
+        engine.add_policy(path, text).map(drop)
+    })?;
     // Prepares the interpreter (analysis, schedule) on the persistent engine so
     // clones start prepared.
     engine.set_input(
@@ -199,7 +181,7 @@ fn evaluate(
         return Err("internal: illegal entrypoint id".into());
     };
     let mut engine = state.engine.clone();
-    let rule = CANONICAL[canonical].1;
+    let rule = entrypoint_rule(ENTRYPOINTS[canonical]);
     let data_keys: Vec<Value> = data
         .and_then(|d| d.as_object().ok())
         .map(|o| o.keys().cloned().collect())
@@ -207,8 +189,8 @@ fn evaluate(
     let value = if data_keys.is_empty() {
         engine.set_input(input.unwrap_or_else(Value::new_object));
         engine
-            .eval_rule(rule.into())
-            .map_err(|e| format!("podauth: {}: {e}", CANONICAL[canonical].0))?
+            .eval_rule(rule)
+            .map_err(|e| format!("podauth: {}: {e}", ENTRYPOINTS[canonical]))?
     } else {
         // `Engine::add_data` would make regorus re-analyse every module on
         // each evaluation. The data goes in through `with` modifiers instead:
@@ -240,7 +222,7 @@ fn evaluate(
         engine.set_input(wrapper);
         let results = engine
             .eval_query(query, false)
-            .map_err(|e| format!("podauth: {}: {e}", CANONICAL[canonical].0))?;
+            .map_err(|e| format!("podauth: {}: {e}", ENTRYPOINTS[canonical]))?;
         results
             .result
             .first()
@@ -494,7 +476,7 @@ pub extern "C" fn entrypoints() -> i32 {
     let mut map = Value::new_object();
     if let Ok(m) = map.as_object_mut() {
         for (id, &c) in state.order.iter().enumerate() {
-            m.insert(Value::from(CANONICAL[c].0), Value::from(id as i64));
+            m.insert(Value::from(ENTRYPOINTS[c]), Value::from(id as i64));
         }
     }
     leak_value(map)

@@ -8,12 +8,16 @@
 //! on disk), runs each evaluation under a wall-clock deadline and a memory cap,
 //! and turns traps, aborts and limit hits into errors.
 
+// Test hosts: behind `testing`, so the shipped binary links none of them.
+#[cfg(feature = "testing")]
 pub mod admission;
+#[cfg(feature = "testing")]
 pub mod burrego;
+#[cfg(feature = "testing")]
 pub mod npm_host;
 mod postlink;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,18 +27,46 @@ use wasmtime::{
     StoreLimitsBuilder, TypedFunc,
 };
 
+/// The entrypoints the module carries, by canonical index.
+pub use podauth_policies::ENTRYPOINTS as CANONICAL_ENTRYPOINTS;
+use podauth_policies::ENTRYPOINTS;
+/// Entrypoint of the CLI's document (same JSON as the native engine).
+pub use podauth_policies::FINDINGS_ENTRYPOINT as FINDINGS;
+pub use podauth_policies::GATEKEEPER_ENTRYPOINT as GATEKEEPER_VIOLATION;
+pub use podauth_policies::KUBEWARDEN_ENTRYPOINT as KUBEWARDEN_RESPONSE;
 pub use postlink::{
-    with_abi_minor, with_entrypoints, with_memory_image, ABI_MINOR_VERSION, ABI_VERSION,
-    CANONICAL_ENTRYPOINTS, ENTRYPOINT_MARKER, MEMORY_MIN_PAGES,
+    with_abi_minor, with_memory_image, ABI_MINOR_VERSION, ABI_VERSION, ENTRYPOINT_MARKER,
+    MEMORY_MIN_PAGES,
 };
 
 /// The finished module: `podauth/findings` is entrypoint 0.
 pub static MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/podauth.wasm"));
 
-/// Entrypoint of the CLI's document (same JSON as the native engine).
-pub const FINDINGS: &str = "podauth/findings";
-pub const GATEKEEPER_VIOLATION: &str = "podauth/gatekeeper/violation";
-pub const KUBEWARDEN_RESPONSE: &str = "podauth/kubewarden/response";
+/// A copy of `wasm` whose entrypoint ids follow `order` (slash paths from
+/// [`ENTRYPOINTS`]): `order[0]` becomes id 0, the one Kubewarden
+/// evaluates. Entrypoints left out are not exported. A byte rewrite of the
+/// 64-byte blob in the data section: no rebuild, no re-encoding.
+pub fn with_entrypoints(wasm: &[u8], order: &[&str]) -> Result<Vec<u8>> {
+    if order.is_empty() || order.len() > ENTRYPOINTS.len() {
+        bail!("give between 1 and {} entrypoints", ENTRYPOINTS.len());
+    }
+    let at = postlink::find_marker(wasm)?;
+    let mut out = wasm.to_vec();
+    let blob = &mut out[at + 32..at + 64];
+    blob.fill(0);
+    blob[0] = order.len() as u8;
+    for (i, name) in order.iter().enumerate() {
+        let c = ENTRYPOINTS
+            .iter()
+            .position(|e| e == name)
+            .ok_or_else(|| anyhow!("unknown entrypoint {name:?}"))?;
+        if order[..i].contains(name) {
+            bail!("entrypoint {name:?} listed twice");
+        }
+        blob[1 + i] = c as u8;
+    }
+    Ok(out)
+}
 
 /// How long one epoch tick lasts.
 const TICK: Duration = Duration::from_millis(10);

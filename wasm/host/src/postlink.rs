@@ -20,12 +20,6 @@ pub const ABI_MINOR_VERSION_EXPORT: &str = "opa_wasm_abi_minor_version";
 
 /// The marker in front of the entrypoint-order blob (see `wasm/README.md`).
 pub const ENTRYPOINT_MARKER: &[u8; 28] = b"PODAUTH-ENTRYPOINT-ORDER-V1:";
-/// The entrypoints the module carries, by canonical index.
-pub const CANONICAL_ENTRYPOINTS: [&str; 3] = [
-    "podauth/findings",
-    "podauth/gatekeeper/violation",
-    "podauth/kubewarden/response",
-];
 
 fn const_i32(expr: &ConstExpr) -> Option<i32> {
     match expr {
@@ -264,7 +258,7 @@ pub fn with_abi_minor(wasm: &[u8], minor: i32) -> Result<Vec<u8>> {
     Ok(module.emit_wasm())
 }
 
-fn find_marker(wasm: &[u8]) -> Result<usize> {
+pub fn find_marker(wasm: &[u8]) -> Result<usize> {
     let hits: Vec<usize> = wasm
         .windows(ENTRYPOINT_MARKER.len())
         .enumerate()
@@ -276,33 +270,4 @@ fn find_marker(wasm: &[u8]) -> Result<usize> {
         [] => bail!("entrypoint-order marker not found"),
         _ => bail!("entrypoint-order marker found {} times", hits.len()),
     }
-}
-
-/// A copy of `wasm` whose entrypoint ids follow `order` (slash paths from
-/// [`CANONICAL_ENTRYPOINTS`]): `order[0]` becomes id 0, the one Kubewarden
-/// evaluates. Entrypoints left out are not exported. A byte rewrite of the
-/// 64-byte blob in the data section: no rebuild, no re-encoding.
-pub fn with_entrypoints(wasm: &[u8], order: &[&str]) -> Result<Vec<u8>> {
-    if order.is_empty() || order.len() > CANONICAL_ENTRYPOINTS.len() {
-        bail!(
-            "give between 1 and {} entrypoints",
-            CANONICAL_ENTRYPOINTS.len()
-        );
-    }
-    let at = find_marker(wasm)?;
-    let mut out = wasm.to_vec();
-    let blob = &mut out[at + 32..at + 64];
-    blob.fill(0);
-    blob[0] = order.len() as u8;
-    for (i, name) in order.iter().enumerate() {
-        let c = CANONICAL_ENTRYPOINTS
-            .iter()
-            .position(|e| e == name)
-            .ok_or_else(|| anyhow!("unknown entrypoint {name:?}"))?;
-        if order[..i].contains(name) {
-            bail!("entrypoint {name:?} listed twice");
-        }
-        blob[1 + i] = c as u8;
-    }
-    Ok(out)
 }

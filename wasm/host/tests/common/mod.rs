@@ -2,42 +2,20 @@
 //! document, and the native engine's answer.
 #![allow(dead_code)]
 
-use podauth_policies::{aggregate_module, Bundle, InputDocument, AGGREGATE_PATH};
-use serde_json::{json, Map, Value};
+use podauth_policies::{yaml, Bundle, InputDocument, Parameters, Purpose};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::YamlLoader;
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn to_json(y: &Yaml) -> Value {
-    match y {
-        Yaml::Hash(h) => {
-            let mut m = Map::new();
-            for (k, v) in h {
-                let key = match k {
-                    Yaml::String(s) => s.clone(),
-                    other => to_json(other).to_string(),
-                };
-                m.insert(key, to_json(v));
-            }
-            Value::Object(m)
-        }
-        Yaml::Array(a) => Value::Array(a.iter().map(to_json).collect()),
-        Yaml::String(s) => Value::String(s.clone()),
-        Yaml::Integer(i) => json!(i),
-        Yaml::Real(r) => r.parse::<f64>().map_or_else(|_| json!(r), |f| json!(f)),
-        Yaml::Boolean(b) => json!(b),
-        _ => Value::Null,
-    }
 }
 
 /// The Kubernetes objects of a (multi-document) YAML text; `List` kinds are expanded.
 pub fn objects_of(text: &str) -> Vec<Value> {
     let docs = YamlLoader::load_from_str(text).expect("example YAML parses");
     let mut out = Vec::new();
-    for doc in docs.iter().map(to_json) {
+    for doc in docs.iter().map(|y| yaml::to_json(y, yaml::Scalars::Typed)) {
         if !doc.is_object() {
             continue;
         }
@@ -87,31 +65,11 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn identity(o: &Value) -> (String, String, String, String) {
-    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
-    let group = s(&o["apiVersion"])
-        .rsplit_once('/')
-        .map_or(String::new(), |(g, _)| g.to_string());
-    let ns = s(&o["metadata"]["namespace"]);
-    (
-        group,
-        s(&o["kind"]),
-        if ns.is_empty() { "default".into() } else { ns },
-        s(&o["metadata"]["name"]),
-    )
-}
-
-pub fn parameters() -> Value {
-    json!({"account_id": "", "prefer": "irsa", "cluster_type": "eks"})
-}
-
 /// The input document as `kubectl podauth check` builds it.
 pub fn input_document(objects: &[Value]) -> InputDocument {
-    let mut doc = InputDocument::new(parameters());
-    let mut seen = std::collections::HashSet::new();
+    let mut doc = InputDocument::new(&Parameters::default());
     for o in objects {
-        doc.push_object(o, seen.insert(identity(o)))
-            .expect("object converts");
+        doc.push_object(o).expect("object converts");
     }
     doc
 }
@@ -120,17 +78,10 @@ pub fn input_document(objects: &[Value]) -> InputDocument {
 /// with every rule selected.
 pub fn native_engine() -> regorus::Engine {
     let bundle = Bundle::embedded();
-    let mut engine = regorus::Engine::new();
-    for f in bundle.modules() {
-        engine
-            .add_policy(f.path.clone(), f.text.clone())
-            .expect("policy loads");
-    }
     let ids: Vec<&str> = bundle.rules.iter().map(|r| r.meta.id.as_str()).collect();
-    engine
-        .add_policy(AGGREGATE_PATH.into(), aggregate_module(&ids))
-        .expect("aggregate loads");
-    engine
+    bundle
+        .engine(Purpose::Evaluate(&ids))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// `data.podauth.findings` evaluated natively, as regorus writes it.
