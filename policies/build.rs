@@ -1,5 +1,6 @@
-//! Embeds every policy source and example under `lib/` and `rules/` so the CLI,
-//! the Wasm module and every export read the same files.
+//! Embeds every policy source and example under `lib/`, `entrypoints/`,
+//! `products/` and `rules/` so the CLI, the Wasm module and every export read
+//! the same files.
 use std::{env, fs, path::Path};
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
@@ -21,10 +22,13 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
     }
 }
 
+/// The policy directories, in embedding order (see policies/README.md).
+const POLICY_DIRS: [&str; 4] = ["lib", "entrypoints", "products", "rules"];
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for top in ["lib", "rules"] {
+    for top in POLICY_DIRS {
         println!("cargo:rerun-if-changed={top}");
         collect(root, &root.join(top), &mut files);
     }

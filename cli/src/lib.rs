@@ -3,7 +3,6 @@
 //! `main.rs` only calls [`run`]. Commands resolve arguments, drive the loader
 //! and the engine, and hand a finished report to a printer.
 
-pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod completion;
@@ -14,11 +13,11 @@ pub mod export;
 pub mod live;
 pub mod manifest;
 pub mod migrate;
+pub mod pipeline;
 pub mod printers;
 pub mod redact;
 pub mod report;
 pub mod style;
-pub mod suppress;
 pub mod terminal;
 pub mod timings;
 pub mod version;

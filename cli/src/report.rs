@@ -108,7 +108,7 @@ pub struct Report {
     pub workloads: Vec<Workload>,
     pub summary: Summary,
     pub errors: Vec<InputError>,
-    pub suppressed: Vec<crate::suppress::Suppressed>,
+    pub suppressed: Vec<crate::pipeline::suppress::Suppressed>,
 }
 
 impl Report {
@@ -159,12 +159,12 @@ impl Report {
     /// Moves findings the predicate suppresses into `suppressed`.
     pub fn suppress(
         &mut self,
-        mut why: impl FnMut(&Finding) -> Option<crate::suppress::Suppression>,
+        mut why: impl FnMut(&Finding) -> Option<crate::pipeline::suppress::Suppression>,
     ) {
         let mut kept = Vec::with_capacity(self.findings.len());
         for f in std::mem::take(&mut self.findings) {
             match why(&f) {
-                Some(suppression) => self.suppressed.push(crate::suppress::Suppressed {
+                Some(suppression) => self.suppressed.push(crate::pipeline::suppress::Suppressed {
                     finding: f,
                     suppression,
                 }),

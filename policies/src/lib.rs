@@ -1,7 +1,7 @@
 //! The kubectl-podauth policy library.
 //!
-//! The Rego files under `policies/lib` and `policies/rules` are the single source
-//! of truth for every rule: this crate embeds them, parses their `# METADATA`
+//! The Rego files under `policies/` (`lib`, `entrypoints`, `products`, `rules`)
+//! are the single source of truth for every rule: this crate embeds them, parses their `# METADATA`
 //! blocks (regorus does not), and evaluates them with regorus. The CLI, the Wasm
 //! module and every export consume the same [`Bundle`].
 

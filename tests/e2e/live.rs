@@ -369,7 +369,7 @@ fn the_example_cluster_role_covers_every_kind_live_mode_reads() {
 /// Run as a pod, the CLI finds the API server from KUBERNETES_SERVICE_HOST and
 /// _PORT and authenticates with the mounted ServiceAccount token (the files
 /// stand in for /var/run/secrets/kubernetes.io/serviceaccount; debug builds
-/// only, see `in_cluster_config` in cli/src/live/mod.rs).
+/// only, see `in_cluster_config` in cli/src/live/kubeconfig.rs).
 #[test]
 fn in_cluster_service_account_reads_its_namespace_without_a_kubeconfig() {
     let server = ApiServer::start(Scenario::named("mixed").unwrap()).unwrap();

@@ -609,10 +609,11 @@ fn recommend_text_quotes_the_guide() {
 // --- Round trips: migrate, render with real kubectl, review with the documented command ---
 
 /// Rules a plan can resolve: every rule id of `address_items` in
-/// policies/lib/migration.rego (what a migration's `addresses` can list).
+/// policies/products/migration.rego (what a migration's `addresses` can list).
 fn resolved_rules() -> Vec<String> {
-    let rego = std::fs::read_to_string(crate::support::root().join("policies/lib/migration.rego"))
-        .unwrap();
+    let rego =
+        std::fs::read_to_string(crate::support::root().join("policies/products/migration.rego"))
+            .unwrap();
     let mut ids: Vec<String> = rego
         .lines()
         .filter(|l| l.contains("\"rules\": ["))

@@ -23,6 +23,8 @@ fn main() {
         guest.join("Cargo.lock"),
         guest.join(".cargo/config.toml"),
         policies.join("lib"),
+        policies.join("entrypoints"),
+        policies.join("products"),
         policies.join("rules"),
         policies.join("src"),
         policies.join("build.rs"),

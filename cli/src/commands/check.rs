@@ -1,15 +1,15 @@
 //! `kubectl podauth check`: load, evaluate, report.
-use super::evaluate::{self, Batch, Engine};
-use super::live_source;
 use super::{emit, load_bundle};
-use crate::baseline::Baseline;
 use crate::cli::{CheckArgs, EngineKind};
 use crate::config::Config;
 use crate::diag::{self, CliError};
 use crate::manifest::Manifest;
+use crate::pipeline::baseline::Baseline;
+use crate::pipeline::evaluate::{self, Batch, Engine};
+use crate::pipeline::live_source;
+use crate::pipeline::suppress::{self, Suppression};
 use crate::printers::{self, PrintOptions};
 use crate::report::{Finding, Report, Resource};
-use crate::suppress::{self, Suppression};
 use crate::Exit;
 use podauth_policies::{Bundle, Evaluator, Parameters, Severity};
 

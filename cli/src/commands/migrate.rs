@@ -1,12 +1,13 @@
 //! `kubectl podauth migrate`: evaluates `data.podauth.migration.plan` over the
 //! same input as `check` and writes the plan's files to a directory.
-use super::evaluate::Batch;
-use super::{emit, live_source, load_bundle};
+use super::{emit, load_bundle};
 use crate::cli::{MigrateArgs, Prefer};
 use crate::config::Config;
 use crate::diag::{self, CliError};
 use crate::manifest::InputError;
 use crate::migrate;
+use crate::pipeline::evaluate::{self, Batch};
+use crate::pipeline::live_source;
 use crate::timings::Timings;
 use crate::Exit;
 use podauth_policies::{Bundle, Evaluator, InputDocument, MigrationParameters, Parameters};
@@ -247,13 +248,13 @@ fn read_input(
     bundle: &Bundle,
 ) -> Result<(Vec<Batch>, Vec<InputError>), CliError> {
     if !args.filenames.is_empty() {
-        let mut loaded = super::evaluate::load_files(
+        let mut loaded = evaluate::load_files(
             &args.filenames,
             args.max_file_size,
             bundle,
             &mut Timings::disabled(),
         );
-        let empty = super::evaluate::empty_input_errors(&loaded, args.allow_empty);
+        let empty = evaluate::empty_input_errors(&loaded, args.allow_empty);
         loaded.errors.extend(empty);
         let batch = Batch {
             loaded,

@@ -1,8 +1,6 @@
 mod catalog;
 mod check;
-mod evaluate;
 mod export;
-mod live_source;
 mod migrate;
 mod recommend;
 mod test;

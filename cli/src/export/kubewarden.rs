@@ -133,8 +133,8 @@ pub fn read_metadata(wasm: &[u8]) -> Result<Option<Value>> {
 }
 
 /// The settings the policy runs with: `enabled_rules` limits the rules that
-/// report (read by `policies/lib/kubewarden.rego` from `data` in opa mode, and
-/// by `policies/lib/gatekeeper.rego` from `input.parameters` in gatekeeper mode).
+/// report (read by `policies/entrypoints/kubewarden.rego` from `data` in opa mode, and
+/// by `policies/entrypoints/gatekeeper.rego` from `input.parameters` in gatekeeper mode).
 pub fn settings(rules: &[&RuleMeta]) -> Value {
     json!({"enabled_rules": rules.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()})
 }

@@ -135,9 +135,11 @@ fn escaped_for_terminal(report: &Report) -> Report {
     for s in &mut r.suppressed {
         finding(&mut s.finding);
         match &mut s.suppression {
-            crate::suppress::Suppression::Inline { reason } => reason.iter_mut().for_each(esc),
-            crate::suppress::Suppression::Config { reason, .. } => esc(reason),
-            crate::suppress::Suppression::Baseline => {}
+            crate::pipeline::suppress::Suppression::Inline { reason } => {
+                reason.iter_mut().for_each(esc)
+            }
+            crate::pipeline::suppress::Suppression::Config { reason, .. } => esc(reason),
+            crate::pipeline::suppress::Suppression::Baseline => {}
         }
     }
     for w in &mut r.workloads {

@@ -208,7 +208,7 @@ fn wrap_cell(text: &str, width: usize) -> Vec<String> {
 }
 
 fn write_suppressed(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    use crate::suppress::Suppression;
+    use crate::pipeline::suppress::Suppression;
     writeln!(out, "{}", paint(color, Paint::Bold, "Suppressed"))?;
     for s in &report.suppressed {
         let f = &s.finding;
