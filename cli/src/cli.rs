@@ -1,7 +1,5 @@
 //! Command-line definitions. Doc comments are the help text.
-pub use crate::printers::CatalogFormat;
-use crate::printers::{Format, Show};
-use crate::style::ColorChoice;
+use crate::settings::{CatalogFormat, ClusterType, ColorChoice, Format, Prefer, Show};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -395,53 +393,6 @@ impl std::str::FromStr for SeverityArg {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         <SeverityArg as ValueEnum>::from_str(s, true)
-    }
-}
-
-impl std::str::FromStr for Prefer {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        <Prefer as ValueEnum>::from_str(s, true)
-    }
-}
-
-impl std::str::FromStr for ClusterType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        <ClusterType as ValueEnum>::from_str(s, true)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Prefer {
-    Irsa,
-    PodIdentity,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ClusterType {
-    Eks,
-    EksFargate,
-    NonEks,
-}
-
-impl Prefer {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Prefer::Irsa => "irsa",
-            Prefer::PodIdentity => "pod-identity",
-        }
-    }
-}
-
-impl ClusterType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClusterType::Eks => "eks",
-            ClusterType::EksFargate => "eks-fargate",
-            ClusterType::NonEks => "non-eks",
-        }
     }
 }
 

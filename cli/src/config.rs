@@ -65,19 +65,19 @@ pub struct Defaults {
 /// the file's defaults, which win over built-in defaults.
 #[derive(Debug, Clone)]
 pub struct MethodSettings {
-    pub prefer: crate::cli::Prefer,
-    pub cluster_type: crate::cli::ClusterType,
+    pub prefer: crate::settings::Prefer,
+    pub cluster_type: crate::settings::ClusterType,
     pub account_id: String,
 }
 
 impl Config {
     pub fn method_settings(
         &self,
-        prefer: Option<crate::cli::Prefer>,
-        cluster_type: Option<crate::cli::ClusterType>,
+        prefer: Option<crate::settings::Prefer>,
+        cluster_type: Option<crate::settings::ClusterType>,
         account_id: Option<&String>,
     ) -> Result<MethodSettings, CliError> {
-        use crate::cli::{ClusterType, Prefer};
+        use crate::settings::{ClusterType, Prefer};
         let d = &self.defaults;
         let bad =
             |what: &str, e: String| CliError::new(format!(".podauth.yaml defaults.{what}: {e}"));

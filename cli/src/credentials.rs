@@ -150,25 +150,48 @@ pub fn holds_credentials_file(text: &str) -> bool {
     credentials_file_re().is_match(&text.to_lowercase())
 }
 
-/// The settings that make an INI a shared config file (credentials.rego).
-const CONFIG_SETTINGS: &[&str] = &[
-    "region",
-    "output",
-    "role_arn",
-    "source_profile",
-    "credential_source",
-    "credential_process",
-    "web_identity_token_file",
-    "role_session_name",
-    "external_id",
-    "mfa_serial",
-    "duration_seconds",
-    "sso_start_url",
-    "sso_region",
-    "sso_session",
-    "sso_account_id",
-    "sso_role_name",
+/// Whether the sanitized copy of a shared config file (live/sanitize.rs)
+/// keeps a setting.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sanitized {
+    Kept,
+    /// `credential_process` is a command line that may carry secrets;
+    /// `external_id` is the shared secret of a role's trust policy.
+    Dropped,
+}
+
+/// The settings that make an INI a shared config file (credentials.rego), and
+/// whether a sanitized copy keeps each.
+const CONFIG_SETTINGS: &[(&str, Sanitized)] = &[
+    ("region", Sanitized::Kept),
+    ("output", Sanitized::Kept),
+    ("role_arn", Sanitized::Kept),
+    ("source_profile", Sanitized::Kept),
+    ("credential_source", Sanitized::Kept),
+    ("credential_process", Sanitized::Dropped),
+    ("web_identity_token_file", Sanitized::Kept),
+    ("role_session_name", Sanitized::Kept),
+    ("external_id", Sanitized::Dropped),
+    ("mfa_serial", Sanitized::Kept),
+    ("duration_seconds", Sanitized::Kept),
+    ("sso_start_url", Sanitized::Kept),
+    ("sso_region", Sanitized::Kept),
+    ("sso_session", Sanitized::Kept),
+    ("sso_account_id", Sanitized::Kept),
+    ("sso_role_name", Sanitized::Kept),
 ];
+
+fn config_setting(key: &str) -> Option<Sanitized> {
+    CONFIG_SETTINGS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, sanitized)| *sanitized)
+}
+
+/// A shared config file setting that a sanitized copy of the file keeps.
+pub fn kept_when_sanitized(key: &str) -> bool {
+    config_setting(key) == Some(Sanitized::Kept)
+}
 
 /// One `key = value` line inside an INI section.
 pub struct Setting<'a> {
@@ -224,7 +247,7 @@ pub fn config_section(section: &str) -> bool {
 pub fn holds_config_file(text: &str) -> bool {
     ini_settings(text)
         .iter()
-        .any(|s| config_section(&s.section) && CONFIG_SETTINGS.contains(&s.key.as_str()))
+        .any(|s| config_section(&s.section) && config_setting(&s.key).is_some())
 }
 
 /// The class of one value stored under a name (credentials.rego `value_class`).

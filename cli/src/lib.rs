@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod printers;
 pub mod redact;
 pub mod report;
+pub mod settings;
 pub mod style;
 pub mod terminal;
 pub mod timings;

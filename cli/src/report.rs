@@ -66,6 +66,52 @@ pub struct Finding {
     pub remediation: String,
 }
 
+impl Finding {
+    /// Stable across commits: the rule, the object's identity and the field path,
+    /// but not the line, so moving an object does not create a "new" alert.
+    pub fn fingerprint(&self) -> String {
+        let r = &self.resource;
+        let group = r.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let key = format!(
+            "{}\u{0}{group}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+            self.rule,
+            r.kind,
+            r.namespace.as_deref().unwrap_or(""),
+            r.name,
+            self.path
+        );
+        // FNV-1a, 64 bit: stable across builds and platforms.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+}
+
+/// Why a finding was suppressed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Suppression {
+    /// `podauth.io/ignore` on the object.
+    Inline { reason: Option<String> },
+    /// An exception in `.podauth.yaml`.
+    Config {
+        reason: String,
+        expires: Option<String>,
+    },
+    /// Present in the `--baseline` file.
+    Baseline,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Suppressed {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub suppression: Suppression,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Workload {
@@ -108,7 +154,7 @@ pub struct Report {
     pub workloads: Vec<Workload>,
     pub summary: Summary,
     pub errors: Vec<InputError>,
-    pub suppressed: Vec<crate::pipeline::suppress::Suppressed>,
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl Report {
@@ -157,14 +203,11 @@ impl Report {
     }
 
     /// Moves findings the predicate suppresses into `suppressed`.
-    pub fn suppress(
-        &mut self,
-        mut why: impl FnMut(&Finding) -> Option<crate::pipeline::suppress::Suppression>,
-    ) {
+    pub fn suppress(&mut self, mut why: impl FnMut(&Finding) -> Option<Suppression>) {
         let mut kept = Vec::with_capacity(self.findings.len());
         for f in std::mem::take(&mut self.findings) {
             match why(&f) {
-                Some(suppression) => self.suppressed.push(crate::pipeline::suppress::Suppressed {
+                Some(suppression) => self.suppressed.push(Suppressed {
                     finding: f,
                     suppression,
                 }),

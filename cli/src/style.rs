@@ -1,14 +1,8 @@
 //! Terminal colour. Decided once from `--color`, `NO_COLOR` and whether stdout
 //! is a terminal; printers only ask `paint`, so no escape codes reach pipes.
+use crate::settings::ColorChoice;
 use owo_colors::OwoColorize;
 use std::io::IsTerminal;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
 
 /// Whether to colour stdout.
 pub fn use_color(choice: ColorChoice) -> bool {

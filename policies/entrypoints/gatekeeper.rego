@@ -7,8 +7,9 @@
 #   library (`data.podauth.deny`), or only those listed in the optional
 #   parameter `enabledRules`, minus the findings exempted by
 #   `exemptNamespaces` and `exemptImages` (a trailing `*` matches a prefix).
-#   The message names the rule id. `export gatekeeper` builds each template's
-#   `violation` from `message` and `exempt`.
+#   The message names the rule id. `export gatekeeper` reuses this rule: each
+#   template's `violation` is this package's, renamed under `lib.`, over a
+#   `deny` that holds only that template's rules.
 # scope: package
 package podauth.gatekeeper
 

@@ -65,13 +65,6 @@ value_class(key, text) := "aws-credentials-file" if {
 	aws.literal_credential(text)
 } else := "other"
 
-# The class of a raw Secret `data` value: redacted (live) or base64 (offline).
-secret_value_class(key, v) := redacted_class(v) if {
-	redacted(v)
-} else := value_class(key, decode(v)) if {
-	decode(v)
-} else := "other"
-
 decode(v) := base64.decode(v) if {
 	is_string(v)
 	base64.is_valid(v)

@@ -33,12 +33,6 @@ test_value_class_secret_key_by_name if {
 	credentials.value_class("SECRET_KEY", "x") == "other"
 }
 
-test_secret_value_class_base64 if {
-	credentials.secret_value_class("credentials", base64.encode(creds_file)) == "aws-credentials-file"
-	credentials.secret_value_class("x", "podauth-redacted:aws-config-file") == "aws-config-file"
-	credentials.secret_value_class("x", "not base64!") == "other"
-}
-
 test_entries_decode_and_redact if {
 	es := credentials.entries({
 		"kind": "Secret",

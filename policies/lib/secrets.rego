@@ -37,13 +37,6 @@ version(api_version) := parts[1] if {
 
 duration_units := `(ns|us|µs|μs|ms|s|m|h)`
 
-# A string time.ParseDuration accepts: an optional sign, then "0" or one or more
-# number+unit segments (e.g. "1h30m", "0.5s", "-0s").
-go_duration(s) if {
-	is_string(s)
-	regex.match(sprintf(`^[-+]?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)%s)+)$`, [duration_units]), s)
-}
-
 # A Go duration string equal to zero: every segment's number is made of zeros
 # ("0", "0s", "0m", "0h0m0s", "0.0s", "-0s").
 zero_duration(s) if {

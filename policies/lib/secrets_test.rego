@@ -17,15 +17,6 @@ test_non_zero_durations if {
 	not secrets.zero_duration(null)
 }
 
-test_go_durations if {
-	every s in ["0", "1h0m0s", "2h30m", "1.5h", ".5s", "300ms", "-1m"] {
-		secrets.go_duration(s)
-	}
-	every s in ["1", "h", "1d", "1h 2m", ""] {
-		not secrets.go_duration(s)
-	}
-}
-
 test_uses_pod_identity if {
 	every v in ["true", "True", "TRUE", "t", "T", "1", true] {
 		secrets.uses_pod_identity({"spec": {"parameters": {"usePodIdentity": v}}})

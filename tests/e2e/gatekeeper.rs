@@ -598,6 +598,29 @@ fn gatekeeper_parameters_exempt_namespaces_and_images() {
 /// cannot fire when an admission request carries one object.
 const NEEDS_OBJECTS_REVIEWED_TOGETHER: [&str; 1] = ["PA801"];
 
+/// `Kind/namespace/name` (`-` for no namespace), as the rule-example snapshot keys objects.
+fn object_key(object: &Value) -> String {
+    format!(
+        "{}/{}/{}",
+        object["kind"].as_str().unwrap(),
+        object["metadata"]["namespace"].as_str().unwrap_or("-"),
+        object["metadata"]["name"].as_str().unwrap()
+    )
+}
+
+/// Every rule no case confirmed against the snapshot, except those that need
+/// several objects reviewed together.
+fn unconfirmed_rules(confirmed: &BTreeSet<String>) -> Vec<String> {
+    Bundle::embedded()
+        .rules
+        .iter()
+        .map(|r| r.meta.id.clone())
+        .filter(|id| {
+            !confirmed.contains(id) && !NEEDS_OBJECTS_REVIEWED_TOGETHER.contains(&id.as_str())
+        })
+        .collect()
+}
+
 /// The suite's expectations are the CLI's own answers; the reviewed snapshot
 /// of every bad example's findings (tests/golden/rule-findings.txt) is an
 /// independent oracle. Each rule's template must have a case expecting at
@@ -633,12 +656,7 @@ fn every_rule_has_a_suite_case_expecting_the_snapshot_violations() {
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
                 .find(|f| f.trim_end_matches(".yaml").replace('_', "-") == stem)
                 .map_or_else(|| format!("{dir}/{stem}.yaml"), |f| format!("{dir}/{f}"));
-            let object_key = format!(
-                "{}/{}/{}",
-                object["kind"].as_str().unwrap(),
-                object["metadata"]["namespace"].as_str().unwrap_or("-"),
-                object["metadata"]["name"].as_str().unwrap()
-            );
+            let object_key = object_key(&object);
             for assertion in case["assertions"].as_array().unwrap() {
                 let Some(pattern) = assertion["message"].as_str() else {
                     continue;
@@ -661,14 +679,7 @@ fn every_rule_has_a_suite_case_expecting_the_snapshot_violations() {
             }
         }
     }
-    let missing: Vec<String> = Bundle::embedded()
-        .rules
-        .iter()
-        .map(|r| r.meta.id.clone())
-        .filter(|id| {
-            !confirmed.contains(id) && !NEEDS_OBJECTS_REVIEWED_TOGETHER.contains(&id.as_str())
-        })
-        .collect();
+    let missing = unconfirmed_rules(&confirmed);
     assert!(
         missing.is_empty(),
         "no suite case expects the snapshot's violations for {missing:?}; disagreeing cases:\n{}",
@@ -703,12 +714,7 @@ fn kubewarden_denies_for_every_rule_as_the_snapshot_pins() {
         }
         let objects = objects_in(&file);
         for (i, object) in objects.iter().enumerate() {
-            let object_key = format!(
-                "{}/{}/{}",
-                object["kind"].as_str().unwrap(),
-                object["metadata"]["namespace"].as_str().unwrap_or("-"),
-                object["metadata"]["name"].as_str().unwrap()
-            );
+            let object_key = object_key(object);
             let Some(&pinned) = snapshot.get(&(format!("{rel} {object_key}"), rule.clone())) else {
                 continue;
             };
@@ -749,14 +755,7 @@ fn kubewarden_denies_for_every_rule_as_the_snapshot_pins() {
             }
         }
     }
-    let missing: Vec<String> = Bundle::embedded()
-        .rules
-        .iter()
-        .map(|r| r.meta.id.clone())
-        .filter(|id| {
-            !confirmed.contains(id) && !NEEDS_OBJECTS_REVIEWED_TOGETHER.contains(&id.as_str())
-        })
-        .collect();
+    let missing = unconfirmed_rules(&confirmed);
     assert!(
         missing.is_empty(),
         "Kubewarden never denies as the snapshot pins for {missing:?}"

@@ -1,7 +1,7 @@
 //! `kubectl podauth check` without -f reads a cluster: here the local API
 //! server harness, which speaks the real wire protocol over TLS.
 use crate::support::*;
-use podauth_test_apiserver::{write_kubeconfig, ApiServer, ContextSpec, Scenario};
+use podauth_test_apiserver::{ApiServer, ContextSpec, Scenario};
 use std::process::Command;
 
 /// `check -A -o json` against one kubeconfig.
@@ -425,22 +425,12 @@ fn in_cluster_service_account_reads_its_namespace_without_a_kubeconfig() {
 /// `--context`, `-n` and `-l` on the command line reach the requests.
 #[test]
 fn context_namespace_and_selector_flags_scope_the_live_read() {
-    let server = ApiServer::start(Scenario::named("mixed").unwrap()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    write_kubeconfig(
-        &kubeconfig,
-        &[
-            server.token_context("prod"),
-            server.token_context("staging"),
-        ],
-    )
-    .unwrap();
-    let kubeconfig = kubeconfig.to_str().unwrap();
+    let (server, _dir, kubeconfig) =
+        harness_with_contexts(Scenario::named("mixed").unwrap(), &["prod", "staging"], &[]);
     let run = podauth(&[
         "check",
         "--kubeconfig",
-        kubeconfig,
+        &kubeconfig,
         "--context",
         "staging",
         "-n",

@@ -1,6 +1,7 @@
 //! `kubectl podauth migrate` and `kubectl podauth recommend`, end to end: the
 //! plan is rendered with the real `kubectl kustomize` and checked again.
-use crate::support::{hermetic, podauth, podauth_stdin, tree};
+use crate::support::{harness_with_contexts, hermetic, podauth, podauth_stdin, tree};
+use podauth_test_apiserver::Scenario;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -931,18 +932,6 @@ fn migrate_names_one_account_per_plan() {
 
 // --- Live clusters (the test API server) ---
 
-fn live_kubeconfig(
-    contexts: &[&str],
-) -> (podauth_test_apiserver::ApiServer, tempfile::TempDir, String) {
-    use podauth_test_apiserver::{write_kubeconfig, ApiServer, Scenario};
-    let server = ApiServer::start(Scenario::named("mixed").unwrap()).expect("server starts");
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    let specs: Vec<_> = contexts.iter().map(|c| server.token_context(c)).collect();
-    write_kubeconfig(&kubeconfig, &specs).unwrap();
-    (server, dir, kubeconfig.to_str().unwrap().to_string())
-}
-
 /// Key values the live fixtures hold, plain or base64 in Secret data.
 fn live_fixture_keys() -> Vec<String> {
     use base64::Engine as _;
@@ -973,7 +962,8 @@ fn live_fixture_keys() -> Vec<String> {
 
 #[test]
 fn migrate_round_trips_a_live_cluster() {
-    let (server, _dir, kubeconfig) = live_kubeconfig(&["prod"]);
+    let (server, _dir, kubeconfig) =
+        harness_with_contexts(Scenario::named("mixed").unwrap(), &["prod"], &[]);
     let keys = live_fixture_keys();
     assert!(!keys.is_empty(), "the fixtures hold keys to look for");
     for target in ["irsa", "pod-identity"] {
@@ -1033,8 +1023,11 @@ fn migrate_round_trips_a_live_cluster() {
 
 #[test]
 fn migrate_writes_one_plan_per_cluster() {
-    let (_server, _dir, kubeconfig) =
-        live_kubeconfig(&["arn:aws:eks:eu-west-1:111122223333:cluster/prod", "staging"]);
+    let (_server, _dir, kubeconfig) = harness_with_contexts(
+        Scenario::named("mixed").unwrap(),
+        &["arn:aws:eks:eu-west-1:111122223333:cluster/prod", "staging"],
+        &[],
+    );
     let out = tempfile::tempdir().unwrap();
     for (sub, selection) in [
         ("all", vec!["--all-contexts"]),

@@ -139,10 +139,20 @@ pub fn harness(
     scenario: podauth_test_apiserver::Scenario,
     extra: &[podauth_test_apiserver::ContextSpec],
 ) -> (podauth_test_apiserver::ApiServer, tempfile::TempDir, String) {
+    harness_with_contexts(scenario, &["prod"], extra)
+}
+
+/// [`harness`] with the contexts `names` (each with the server's token)
+/// pointing at the server, then `extra`.
+pub fn harness_with_contexts(
+    scenario: podauth_test_apiserver::Scenario,
+    names: &[&str],
+    extra: &[podauth_test_apiserver::ContextSpec],
+) -> (podauth_test_apiserver::ApiServer, tempfile::TempDir, String) {
     let server = podauth_test_apiserver::ApiServer::start(scenario).expect("server starts");
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("kubeconfig");
-    let mut contexts = vec![server.token_context("prod")];
+    let mut contexts: Vec<_> = names.iter().map(|n| server.token_context(n)).collect();
     contexts.extend_from_slice(extra);
     podauth_test_apiserver::write_kubeconfig(&kubeconfig, &contexts).unwrap();
     (server, dir, kubeconfig.to_str().unwrap().to_string())

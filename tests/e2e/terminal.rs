@@ -2,7 +2,7 @@
 //! and ls honour it), `-o wide` with every column, findings wrapped at word
 //! boundaries with a hanging indent, and one heading per cluster.
 use crate::support::*;
-use podauth_test_apiserver::{write_kubeconfig, ApiServer, Scenario};
+use podauth_test_apiserver::Scenario;
 use std::process::Command;
 
 fn table_at(columns: usize, args: &[&str]) -> String {
@@ -94,26 +94,11 @@ fn at_200_columns_nothing_wraps_and_wide_shows_every_column() {
 
 #[test]
 fn several_clusters_are_grouped_under_a_heading_each() {
-    let server = ApiServer::start(Scenario::named("mixed").unwrap()).expect("server starts");
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    write_kubeconfig(
-        &kubeconfig,
-        &[
-            server.token_context("prod"),
-            server.token_context("staging"),
-        ],
-    )
-    .unwrap();
+    let (_server, _dir, kubeconfig) =
+        harness_with_contexts(Scenario::named("mixed").unwrap(), &["prod", "staging"], &[]);
     let text = table_at(
         120,
-        &[
-            "check",
-            "-A",
-            "--all-contexts",
-            "--kubeconfig",
-            kubeconfig.to_str().unwrap(),
-        ],
+        &["check", "-A", "--all-contexts", "--kubeconfig", &kubeconfig],
     );
     let prod = text.find("Cluster prod\n").expect("a prod heading");
     let staging = text.find("Cluster staging\n").expect("a staging heading");

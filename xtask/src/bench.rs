@@ -15,6 +15,7 @@
 //! admission benchmark (`cargo test -p podauth-wasm --bench wasm`).
 #![allow(clippy::print_stdout)]
 
+use crate::measure::{cores, cpu_and_rss, parse_timings, phase_ms, select_binary, timed};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,21 +38,8 @@ impl Run {
     }
 }
 
-/// The milliseconds `--timings` printed for one phase.
-pub(crate) fn phase_ms(phases: &[(String, f64)], name: &str) -> Option<f64> {
-    phases.iter().find(|(n, _)| n == name).map(|(_, ms)| *ms)
-}
-
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
-    if args.iter().any(|a| a == "--live") {
-        return crate::bench_live::run(root, args);
-    }
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let value = |flag: &str| crate::flag_value(args, flag);
     let dir =
         value("--dir").map_or_else(|| std::env::temp_dir().join("podauth-bench"), PathBuf::from);
     let sizes: Vec<usize> = value("--sizes")
@@ -107,25 +95,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The CLI binary to measure: `--binary`, else the release build when it
-/// exists, else the debug one; with a note saying which.
-pub(crate) fn select_binary(root: &Path, given: Option<String>) -> Result<(PathBuf, &'static str)> {
-    let release = root.join("target/release/kubectl-podauth");
-    let debug = root.join("target/debug/kubectl-podauth");
-    Ok(if let Some(path) = given {
-        (PathBuf::from(path), "given with --binary")
-    } else if release.exists() {
-        (release, "release")
-    } else if debug.exists() {
-        (
-            debug,
-            "debug (no release build found: run `cargo build --release -p kubectl-podauth`)",
-        )
-    } else {
-        bail!("no kubectl-podauth binary: run `cargo build --release -p kubectl-podauth`");
-    })
-}
-
 /// Generates the corpus unless a previous run left one of this size.
 fn ensure_corpus(dir: &Path, size: usize, workloads: Option<u32>) -> Result<usize> {
     let stamp = dir.join(".objects");
@@ -144,39 +113,6 @@ fn ensure_corpus(dir: &Path, size: usize, workloads: Option<u32>) -> Result<usiz
     };
     std::fs::write(&stamp, written.to_string())?;
     Ok(written)
-}
-
-/// `binary` under GNU time (`-v`) when it is installed, for CPU time and the
-/// kernel's peak RSS; read them back with [`cpu_and_rss`].
-pub(crate) fn timed(binary: &Path) -> Command {
-    let time = Path::new("/usr/bin/time");
-    if time.exists() {
-        let mut c = Command::new(time);
-        c.arg("-v").arg(binary);
-        c
-    } else {
-        Command::new(binary)
-    }
-}
-
-/// User + system CPU seconds and peak RSS in MiB, from `/usr/bin/time -v`
-/// output on stderr.
-pub(crate) fn cpu_and_rss(stderr: &str) -> (Option<f64>, Option<f64>) {
-    let time_v = |label: &str| {
-        stderr
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(label))
-            .and_then(|v| v.trim().parse::<f64>().ok())
-    };
-    let cpu_s = match (
-        time_v("User time (seconds):"),
-        time_v("System time (seconds):"),
-    ) {
-        (Some(u), Some(s)) => Some(u + s),
-        _ => None,
-    };
-    let rss = time_v("Maximum resident set size (kbytes):").map(|kib| kib / 1024.0);
-    (cpu_s, rss)
 }
 
 fn run_check(binary: &Path, corpus: &Path, objects: usize) -> Result<Run> {
@@ -206,31 +142,6 @@ fn run_check(binary: &Path, corpus: &Path, objects: usize) -> Result<Run> {
         peak_rss_mib: rss_mib.or(vm_hwm_mib),
         cpu_s,
     })
-}
-
-/// Reads `  parse   675.7 ms` and `  peak RSS   128.0 MiB` lines.
-pub(crate) fn parse_timings(stderr: &str) -> (Vec<(String, f64)>, Option<f64>) {
-    let mut phases = Vec::new();
-    let mut rss = None;
-    for line in stderr.lines() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if words.len() < 3 {
-            continue;
-        }
-        let unit = words[words.len() - 1];
-        let Ok(number) = words[words.len() - 2].parse::<f64>() else {
-            continue;
-        };
-        let name = words[..words.len() - 2].join(" ");
-        match unit {
-            "ms" => phases.push((name, number)),
-            "s" => phases.push((name, number * 1000.0)),
-            "MiB" if name == "peak RSS" => rss = Some(number),
-            "GiB" if name == "peak RSS" => rss = Some(number * 1024.0),
-            _ => {}
-        }
-    }
-    (phases, rss)
 }
 
 fn print_table(runs: &[Run]) {
@@ -276,8 +187,4 @@ fn print_table(runs: &[Run]) {
             );
         }
     }
-}
-
-pub(crate) fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }

@@ -38,7 +38,7 @@ struct Run {
 
 impl Run {
     fn phase(&self, name: &str) -> Option<f64> {
-        crate::bench::phase_ms(&self.phases, name)
+        crate::measure::phase_ms(&self.phases, name)
     }
 
     fn objects_per_s(&self) -> Option<f64> {
@@ -119,19 +119,14 @@ impl Drop for Harness {
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let value = |flag: &str| crate::flag_value(args, flag);
     let pods: usize = value("--pods")
         .map_or(Ok(10_000), |s| s.parse())
         .context("--pods takes a number")?;
     let runs: usize = value("--runs")
         .map_or(Ok(5), |s| s.parse())
         .context("--runs takes a number")?;
-    let (binary, profile) = crate::bench::select_binary(root, value("--binary"))?;
+    let (binary, profile) = crate::measure::select_binary(root, value("--binary"))?;
     let (apiserver, apiserver_note) = match value("--apiserver") {
         Some(path) => (PathBuf::from(path), "given with --apiserver"),
         None => {
@@ -158,7 +153,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     };
     println!("binary: {} [{profile}]", binary.display());
     println!("apiserver: {} [{apiserver_note}]", apiserver.display());
-    println!("machine: {} logical cores", crate::bench::cores());
+    println!("machine: {} logical cores", crate::measure::cores());
 
     let kubeconfig = std::env::temp_dir().join(format!(
         "podauth-bench-live-{}.kubeconfig",
@@ -216,7 +211,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
 
 fn run_check(binary: &Path, kubeconfig: &Path, harness: &mut Harness) -> Result<Run> {
     // GNU time adds the CPU time and the peak RSS as the kernel counts it.
-    let mut command = crate::bench::timed(binary);
+    let mut command = crate::measure::timed(binary);
     let started = Instant::now();
     let out = command
         .args(["check", "--kubeconfig"])
@@ -231,8 +226,8 @@ fn run_check(binary: &Path, kubeconfig: &Path, harness: &mut Harness) -> Result<
     if !matches!(out.status.code(), Some(0 | 1)) {
         bail!("live check failed: {stderr}");
     }
-    let (phases, vm_hwm_mib) = crate::bench::parse_timings(&stderr);
-    let (cpu_s, rss_mib) = crate::bench::cpu_and_rss(&stderr);
+    let (phases, vm_hwm_mib) = crate::measure::parse_timings(&stderr);
+    let (cpu_s, rss_mib) = crate::measure::cpu_and_rss(&stderr);
     let peak_rss_mib = rss_mib.or(vm_hwm_mib);
     let report = String::from_utf8_lossy(&out.stdout);
     // The summary comes after the findings and workloads; string values

@@ -33,12 +33,7 @@ pub const COMPLETION_HELPER: &str = "kubectl_complete-podauth";
 const REPO: &str = "https://github.com/podauth/kubectl-podauth";
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .map(PathBuf::from)
-    };
+    let value = |flag: &str| crate::flag_value(args, flag).map(PathBuf::from);
     let out_dir = value("--out").unwrap_or_else(|| root.join("dist"));
     let manifest_path = value("--manifest").unwrap_or_else(|| root.join("krew-manifest.yaml"));
     let version = format!("v{}", env!("CARGO_PKG_VERSION"));

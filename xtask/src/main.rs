@@ -2,9 +2,16 @@
 //! Project automation: `cargo xtask <task>`.
 //!
 //! - `docs [--check]`: regenerate (or verify) the README rules table and
-//!   docs/rules.md from rule METADATA, and docs/json-schema.md from
-//!   docs/report.schema.json: each page has one source of truth.
-//! - `ci`: everything CI runs after set-up (fmt and clippy, the Wasm guest included; docs check; tests).
+//!   docs/rules.md from rule METADATA, docs/json-schema.md from
+//!   docs/report.schema.json, the policies/README.md layout from the policy tree
+//!   and the README's sample output from the CLI run on examples/: each page has
+//!   one source of truth.
+//! - `ci`: everything CI runs after set-up (fmt and clippy, the Wasm guest included; the Rego
+//!   style check; docs check; module-cycle check; tests).
+//! - `cycles [ROOT]`: fail on an import cycle between modules of the CLI or of xtask (of the
+//!   checkout at ROOT, default this one).
+//! - `rego-style`: the Rego conventions of policies/README.md (METADATA, imports, `input`,
+//!   messages, unused library functions, whitespace).
 //! - `corpus --objects N --out DIR [--seed S] [--shapes]`: a seeded benchmark estate
 //!   (`--shapes`: varied pod shapes for the consistency tests).
 //! - `bench [--dir DIR] [--sizes 1000,10000,100000] [--binary PATH] [--wasm]`: offline check at
@@ -16,9 +23,13 @@
 mod bench;
 mod bench_live;
 mod corpus;
+mod cycles;
 mod dist;
 mod docs;
+mod measure;
+mod rego_style;
 mod report_schema;
+mod samples;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -30,11 +41,22 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("docs") => docs::run(&root, args.iter().any(|a| a == "--check")),
         Some("ci") => ci(&root),
+        Some("cycles") => cycles::run(&args.get(1).map_or(root.clone(), PathBuf::from)),
+        Some("rego-style") => rego_style::run(&root),
         Some("dist") => dist::run(&root, &args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") if args.iter().any(|a| a == "--live") => bench_live::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
-        _ => bail!("usage: cargo xtask <docs [--check] | ci | corpus --objects N --out DIR | bench [--live] | dist [--binary PATH] [--out DIR] [--manifest FILE]>"),
+        _ => bail!("usage: cargo xtask <docs [--check] | ci | cycles [ROOT] | rego-style | corpus --objects N --out DIR | bench [--live] | dist [--binary PATH] [--out DIR] [--manifest FILE]>"),
     }
+}
+
+/// The word after `flag` in a task's arguments (`--sizes 1000,10000`).
+fn flag_value(args: &[String], flag: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
 }
 
 fn root() -> PathBuf {
@@ -89,7 +111,9 @@ fn ci(root: &Path) -> Result<()> {
             "warnings",
         ],
     )?;
+    rego_style::run(root)?;
     docs::run(root, true)?;
+    cycles::run(root)?;
     cargo(root, &["test", "--workspace"])?;
     Ok(())
 }

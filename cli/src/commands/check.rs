@@ -7,9 +7,9 @@ use crate::manifest::Manifest;
 use crate::pipeline::baseline::Baseline;
 use crate::pipeline::evaluate::{self, Batch, Engine};
 use crate::pipeline::live_source;
-use crate::pipeline::suppress::{self, Suppression};
+use crate::pipeline::suppress;
 use crate::printers::{self, PrintOptions};
-use crate::report::{Finding, Report, Resource};
+use crate::report::{Finding, Report, Resource, Suppression};
 use crate::Exit;
 use podauth_policies::{Bundle, Evaluator, Parameters, Severity};
 
@@ -279,11 +279,11 @@ fn apply_team_policy(
             .findings
             .iter()
             .chain(report.suppressed.iter().map(|s| &s.finding))
-            .map(printers::fingerprint)
+            .map(Finding::fingerprint)
             .collect();
         report.suppress(|f| {
             known
-                .contains(printers::fingerprint(f).as_str())
+                .contains(f.fingerprint().as_str())
                 .then_some(Suppression::Baseline)
         });
         let open = report

@@ -1,13 +1,14 @@
 //! `kubectl podauth migrate`: evaluates `data.podauth.migration.plan` over the
 //! same input as `check` and writes the plan's files to a directory.
 use super::{emit, load_bundle};
-use crate::cli::{MigrateArgs, Prefer};
+use crate::cli::MigrateArgs;
 use crate::config::Config;
 use crate::diag::{self, CliError};
 use crate::manifest::InputError;
 use crate::migrate;
 use crate::pipeline::evaluate::{self, Batch};
 use crate::pipeline::live_source;
+use crate::settings::Prefer;
 use crate::timings::Timings;
 use crate::Exit;
 use podauth_policies::{Bundle, Evaluator, InputDocument, MigrationParameters, Parameters};

@@ -2,8 +2,9 @@
 //! command. The answer comes from the policy library
 //! (`podauth.lib.decision.recommend`, through `data.podauth.migration.recommendation`).
 use super::{emit, load_bundle};
-use crate::cli::{CatalogFormat, ClusterType, Prefer, RecommendArgs};
+use crate::cli::RecommendArgs;
 use crate::diag::CliError;
+use crate::settings::{CatalogFormat, ClusterType, Prefer};
 use crate::Exit;
 use podauth_policies::{Evaluator, InputDocument, Parameters};
 use std::io::{BufRead, IsTerminal, Write};

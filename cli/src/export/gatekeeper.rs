@@ -7,9 +7,9 @@
 //! every package is renamed under `lib.` and the regions of
 //! `policies/lib/objects.rego` marked `podauth:kubewarden-only` are dropped.
 use super::{context_kinds, reviewed_kinds};
-use crate::live::kinds::KINDS;
 use crate::manifest;
 use anyhow::{bail, Context, Result};
+use podauth_policies::kinds::KINDS;
 use podauth_policies::{
     deny_rules, Bundle, Evaluator, InputDocument, Parameters, PolicyFile, RuleMeta,
 };

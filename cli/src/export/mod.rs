@@ -7,8 +7,8 @@ pub mod gatekeeper;
 pub mod kubewarden;
 pub mod opa_bundle;
 
-use crate::live::kinds::KINDS;
 use anyhow::{bail, Result};
+use podauth_policies::kinds::KINDS;
 use podauth_policies::{Bundle, RuleMeta, Severity};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};

@@ -20,6 +20,11 @@
 //! associations (which may live in any namespace and name their target
 //! namespace in their spec) are listed across namespaces and kept when they
 //! live in, or target, the selected namespace.
+//!
+//! This file runs the read; each step has its own module: `kubeconfig` picks
+//! the clusters, `discovery` resolves the kinds a cluster serves, `list` pages
+//! through each kind with the GETs of [`fetch`], [`sanitize`] and [`collapse`]
+//! clean what arrives, and `progress` draws the stderr line.
 
 pub mod collapse;
 mod discovery;

@@ -22,14 +22,14 @@
 //! secret once its secret-bearing keys are gone, and rule PA701 needs its
 //! `role_arn`/`credential_source` lines. Such a value is re-encoded (base64,
 //! like any Secret value) from a sanitized copy of the file that keeps only
-//! section headers and the settings in [`CONFIG_KEEP`]: `aws_access_key_id`,
+//! section headers and the settings [`kept_when_sanitized`]: `aws_access_key_id`,
 //! `aws_session_token`, `external_id`, `credential_process` (a command line
 //! that may carry secrets), comments and unknown keys are dropped. The policies
 //! then classify and parse it exactly as they would offline. Should nothing be
 //! left to keep, the value is `podauth-redacted:aws-config-file` as usual.
 //!
 //! `stringData` (write-only, never returned by a server) is dropped.
-use crate::credentials::{classify, config_section, ini_settings, ValueClass};
+use crate::credentials::{classify, config_section, ini_settings, kept_when_sanitized, ValueClass};
 use base64::Engine as _;
 use serde_json::Value;
 
@@ -38,32 +38,14 @@ pub const REDACTED_PREFIX: &str = "podauth-redacted:";
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-/// Config file settings kept in the sanitized copy.
-pub const CONFIG_KEEP: &[&str] = &[
-    "region",
-    "output",
-    "role_arn",
-    "source_profile",
-    "credential_source",
-    "web_identity_token_file",
-    "role_session_name",
-    "mfa_serial",
-    "duration_seconds",
-    "sso_start_url",
-    "sso_region",
-    "sso_session",
-    "sso_account_id",
-    "sso_role_name",
-];
-
 /// The non-secret part of a shared config file: section headers and the
-/// [`CONFIG_KEEP`] settings, or `None` when no setting is kept.
+/// settings [`kept_when_sanitized`], or `None` when no setting is kept.
 pub fn sanitize_config(text: &str) -> Option<String> {
     let mut out = String::new();
     let mut section_written = None;
     let mut kept = false;
     for s in ini_settings(text) {
-        if !CONFIG_KEEP.contains(&s.key.as_str()) {
+        if !kept_when_sanitized(&s.key) {
             continue;
         }
         if section_written.as_deref() != Some(s.section.as_str()) {

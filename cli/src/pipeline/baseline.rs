@@ -1,7 +1,6 @@
 //! `--baseline FILE`: record today's findings by stable fingerprint, then fail
 //! only on findings that are not in the record.
 use crate::diag::CliError;
-use crate::printers::fingerprint;
 use crate::report::Finding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -26,7 +25,7 @@ impl Baseline {
         let mut entries: Vec<Entry> = findings
             .iter()
             .map(|f| Entry {
-                fingerprint: fingerprint(f),
+                fingerprint: f.fingerprint(),
                 rule: f.rule.clone(),
                 resource: f.resource.display(),
                 path: f.path.clone(),

@@ -3,32 +3,9 @@
 //! `suppressed` list with the reason, and is counted in the summary.
 use crate::config::{glob_match, parse_date, Exception};
 use crate::report::Finding;
-use serde::Serialize;
 
 pub const IGNORE_ANNOTATION: &str = "podauth.io/ignore";
 pub const REASON_ANNOTATION: &str = "podauth.io/ignore-reason";
-
-/// Why a finding was suppressed.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase", tag = "kind")]
-pub enum Suppression {
-    /// `podauth.io/ignore` on the object.
-    Inline { reason: Option<String> },
-    /// An exception in `.podauth.yaml`.
-    Config {
-        reason: String,
-        expires: Option<String>,
-    },
-    /// Present in the `--baseline` file.
-    Baseline,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Suppressed {
-    #[serde(flatten)]
-    pub finding: Finding,
-    pub suppression: Suppression,
-}
 
 /// The rule ids an object's `podauth.io/ignore` annotation lists, with its reason.
 pub fn inline_ignores(object: &serde_json::Value) -> Option<(Vec<String>, Option<String>)> {

@@ -1,5 +1,5 @@
 //! `rules`, `explain` and `test` output, rendered from rule METADATA.
-use super::CatalogFormat;
+use crate::settings::CatalogFormat;
 use crate::style::{paint, Paint};
 use podauth_policies::{Rule, TestOutcome};
 use serde_json::json;

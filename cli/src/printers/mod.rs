@@ -1,5 +1,6 @@
-//! Printers render a finished report or catalog onto a writer. They never
-//! evaluate anything, and they are the only code that writes to stdout.
+//! Printers render a finished report or catalog onto the writer they are
+//! given; they never evaluate anything. They do not open stdout themselves: the
+//! command hands them stdout, behind the credential redactor.
 mod catalog;
 mod github;
 mod html;
@@ -10,49 +11,12 @@ mod table;
 
 pub use catalog::{print_explain, print_rules, print_test_outcomes};
 pub use html::BaselineProgress;
-pub use sarif::fingerprint;
 pub use structured::{to_json_string, write_json, write_yaml};
 pub use table::{plural, write_table, Layout};
 
 use crate::report::Report;
+use crate::settings::{Format, Show};
 use std::io::{self, Write};
-
-/// Report output formats (`-o`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Human-readable, grouped by resource; fits the terminal
-    Table,
-    /// The table with every column (SERVICE ACCOUNT, METHODS), never cut
-    Wide,
-    /// Stable JSON (docs/json-schema.md)
-    Json,
-    /// The JSON shape as YAML
-    Yaml,
-    /// SARIF 2.1.0, for GitHub code scanning
-    Sarif,
-    /// JUnit XML, one testcase per rule and resource
-    Junit,
-    /// GitHub Actions annotations (::error file=...,line=...::)
-    Github,
-    /// One self-contained HTML page: charts, sortable findings, migration paths
-    Html,
-}
-
-/// Output formats of `rules`, `explain` and `recommend`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CatalogFormat {
-    Table,
-    Json,
-    Yaml,
-}
-
-/// Which sections the table shows (`--show`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Show {
-    Findings,
-    Workloads,
-    All,
-}
 
 pub struct PrintOptions<'r> {
     pub color: bool,
@@ -135,11 +99,9 @@ fn escaped_for_terminal(report: &Report) -> Report {
     for s in &mut r.suppressed {
         finding(&mut s.finding);
         match &mut s.suppression {
-            crate::pipeline::suppress::Suppression::Inline { reason } => {
-                reason.iter_mut().for_each(esc)
-            }
-            crate::pipeline::suppress::Suppression::Config { reason, .. } => esc(reason),
-            crate::pipeline::suppress::Suppression::Baseline => {}
+            crate::report::Suppression::Inline { reason } => reason.iter_mut().for_each(esc),
+            crate::report::Suppression::Config { reason, .. } => esc(reason),
+            crate::report::Suppression::Baseline => {}
         }
     }
     for w in &mut r.workloads {

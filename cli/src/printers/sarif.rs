@@ -1,5 +1,5 @@
 //! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
-use crate::report::{Finding, Report};
+use crate::report::Report;
 use podauth_policies::{RuleMeta, Severity};
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -48,28 +48,6 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
     })
 }
 
-/// Stable across commits: the rule, the object's identity and the field path,
-/// but not the line, so moving an object does not create a "new" alert.
-pub fn fingerprint(f: &Finding) -> String {
-    let r = &f.resource;
-    let group = r.api_version.rsplit_once('/').map_or("", |(g, _)| g);
-    let key = format!(
-        "{}\u{0}{group}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
-        f.rule,
-        r.kind,
-        r.namespace.as_deref().unwrap_or(""),
-        r.name,
-        f.path
-    );
-    // FNV-1a, 64 bit: stable across builds and platforms.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
 pub fn write_sarif(report: &Report, rules: &[&RuleMeta], out: &mut dyn Write) -> io::Result<()> {
     let index = |id: &str| rules.iter().position(|r| r.id == id);
     let results: Vec<Value> = report
@@ -93,7 +71,7 @@ pub fn write_sarif(report: &Report, rules: &[&RuleMeta], out: &mut dyn Write) ->
                 "level": level(f.severity),
                 "message": {"text": format!("{} (at {})", f.message, f.path)},
                 "locations": [location],
-                "partialFingerprints": {"podauthFinding/v1": fingerprint(f)},
+                "partialFingerprints": {"podauthFinding/v1": f.fingerprint()},
                 "properties": {"severity": f.severity, "path": f.path},
             });
             if let Some(i) = index(&f.rule) {

@@ -1,5 +1,6 @@
-use super::{PrintOptions, Show};
+use super::PrintOptions;
 use crate::report::{Finding, Report, Workload};
+use crate::settings::Show;
 use crate::style::{paint, Paint};
 use podauth_policies::Severity;
 use std::io::{self, Write};
@@ -208,7 +209,7 @@ fn wrap_cell(text: &str, width: usize) -> Vec<String> {
 }
 
 fn write_suppressed(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    use crate::pipeline::suppress::Suppression;
+    use crate::report::Suppression;
     writeln!(out, "{}", paint(color, Paint::Bold, "Suppressed"))?;
     for s in &report.suppressed {
         let f = &s.finding;

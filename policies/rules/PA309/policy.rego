@@ -31,7 +31,8 @@
 #   name: irsa-role-does-not-trust-service-account
 #   severity: high
 #   category: irsa
-#   kinds: [ServiceAccount, Role, IAMRole]
+#   reviews: [ServiceAccount, Role, IAMRole]
+#   looks_up: [ServiceAccount, Role, IAMRole]
 #   why: >-
 #     A ServiceAccount can carry a perfectly formed role ARN whose role nobody
 #     can assume from it. The webhook still injects AWS_ROLE_ARN and the token,

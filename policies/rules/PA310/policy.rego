@@ -22,7 +22,8 @@
 #   name: irsa-trust-too-broad
 #   severity: high
 #   category: irsa
-#   kinds: [Role, IAMRole]
+#   reviews: [Role, IAMRole]
+#   looks_up: [Role, IAMRole]
 #   why: >-
 #     Without a `:sub` condition, or with a wildcard across namespaces, any pod
 #     in the cluster (or in any cluster sharing that OIDC provider) whose

@@ -19,7 +19,8 @@
 #   name: role-shared-across-namespaces
 #   severity: medium
 #   category: irsa
-#   kinds: [ServiceAccount, PodIdentityAssociation, ClusterConfig, Role, IAMRole]
+#   reviews: [ServiceAccount, PodIdentityAssociation, ClusterConfig, Role, IAMRole]
+#   looks_up: [ServiceAccount, PodIdentityAssociation, ClusterConfig, Role, IAMRole]
 #   why: >-
 #     The best practices ask for least privilege per pod: a role shared across
 #     namespaces carries the union of every workload's permissions, and a

@@ -22,7 +22,8 @@
 #   name: pod-identity-role-not-trusted
 #   severity: high
 #   category: pod-identity
-#   kinds: [PodIdentityAssociation, ClusterConfig, Role, IAMRole]
+#   reviews: [PodIdentityAssociation, ClusterConfig, Role, IAMRole]
+#   looks_up: [PodIdentityAssociation, ClusterConfig, Role, IAMRole]
 #   why: >-
 #     EKS Pod Identity uses AssumeRole to assume the role and TagSession to add
 #     the session tags; a role that lacks either cannot be used by the

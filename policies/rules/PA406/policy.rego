@@ -18,7 +18,8 @@
 #   name: pod-identity-trust-unscoped
 #   severity: low
 #   category: pod-identity
-#   kinds: [Role, IAMRole]
+#   reviews: [Role, IAMRole]
+#   looks_up: [Role, IAMRole]
 #   why: >-
 #     The user guide's minimal Pod Identity trust policy admits every
 #     association in the account: anyone allowed to create an association (and
