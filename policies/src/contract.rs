@@ -9,9 +9,9 @@ pub const AGGREGATE_PATH: &str = "podauth/aggregate.rego";
 
 /// The entrypoint every engine evaluates for the CLI's document.
 pub const FINDINGS_ENTRYPOINT: &str = "podauth/findings";
-/// Gatekeeper's `violation` set (`policies/lib/gatekeeper.rego`).
+/// Gatekeeper's `violation` set (`policies/entrypoints/gatekeeper.rego`).
 pub const GATEKEEPER_ENTRYPOINT: &str = "podauth/gatekeeper/violation";
-/// Kubewarden's `opa` mode response (`policies/lib/kubewarden.rego`).
+/// Kubewarden's `opa` mode response (`policies/entrypoints/kubewarden.rego`).
 pub const KUBEWARDEN_ENTRYPOINT: &str = "podauth/kubewarden/response";
 
 /// The entrypoints the Wasm module carries, by canonical index (the order

@@ -7,7 +7,7 @@ use podauth_policies::{Bundle, Rule};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// The README's generated regions are fenced by `<!-- BEGIN GENERATED <NAME>:
+/// Generated regions of a hand-written page are fenced by `<!-- BEGIN GENERATED <NAME>:
 /// cargo xtask docs -->` and `<!-- END GENERATED <NAME> -->`.
 fn markers(region: &str) -> (String, String) {
     (

@@ -104,7 +104,8 @@ pub fn run(root: &Path) -> Result<()> {
     {
         read_tree(&policies, &policies.join(dir), &mut sources)?;
     }
-    let problems = check(&sources);
+    let mut problems = check(&sources);
+    problems.extend(unembedded(&policies, &sources)?);
     for p in &problems {
         eprintln!("{p}");
     }
@@ -113,6 +114,32 @@ pub fn run(root: &Path) -> Result<()> {
     }
     eprintln!("Rego style: {} files clean", sources.len());
     Ok(())
+}
+
+/// Rego under `policies/` that the bundle does not embed: a home missing from
+/// [`POLICY_DIRS`] (or from the list in policies/build.rs) would be silently
+/// left out of every engine.
+fn unembedded(policies: &Path, checked: &[Source]) -> Result<Vec<Problem>> {
+    let mut all = Vec::new();
+    read_tree(policies, policies, &mut all)?;
+    let embedded = Bundle::embedded();
+    let embedded: Vec<&str> = embedded
+        .modules()
+        .chain(&embedded.tests)
+        .map(|f| f.path.trim_start_matches("policies/"))
+        .collect();
+    Ok(all
+        .iter()
+        .filter(|s| !s.path.starts_with("tests/"))
+        .filter(|s| !embedded.contains(&s.path.as_str()) || !checked.iter().any(|c| c.path == s.path))
+        .map(|s| {
+            s.problem(
+                1,
+                "layout",
+                "not embedded or not checked: add its directory to POLICY_DIRS (xtask/src/rego_style.rs) and policies/build.rs".into(),
+            )
+        })
+        .collect())
 }
 
 fn read_tree(base: &Path, dir: &Path, out: &mut Vec<Source>) -> Result<()> {
@@ -147,6 +174,7 @@ pub fn check(sources: &[Source]) -> Vec<Problem> {
         if s.is_rule() {
             problems.extend(check_rule_imports(s));
             problems.extend(check_messages(s));
+            problems.extend(check_finding_messages(s));
         }
         problems.extend(check_input(s));
     }
@@ -443,6 +471,52 @@ fn check_messages(s: &Source) -> Vec<Problem> {
     problems
 }
 
+/// The message argument of every `result.finding(ref, path, msg)` call in a
+/// rule: `msg` or a `message(...)` call, the two forms [`check_messages`] reads.
+fn check_finding_messages(s: &Source) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (n, l) in code_lines(s) {
+        for (i, call) in l.match_indices("result.finding(") {
+            let Some(args) = call_arguments(&l[i + call.len()..]) else {
+                continue;
+            };
+            let message = args.get(2).map_or("", |a| a.trim());
+            if message != "msg" && !message.starts_with("message(") {
+                problems.push(s.problem(
+                    n,
+                    "message",
+                    format!("pass the message as `msg` or `message(...)`, not `{message}`"),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The top-level arguments of a call, from just after its `(`; `None` when the
+/// call does not close on this line.
+fn call_arguments(rest: &str) -> Option<Vec<&str>> {
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut args = Vec::new();
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth > 0 => depth -= 1,
+            ')' => {
+                args.push(&rest[start..i]);
+                return Some(args);
+            }
+            ',' if depth == 0 => {
+                args.push(&rest[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The first double-quoted literal of an expression, escapes kept.
 fn first_literal(expr: &str) -> Option<&str> {
     let start = expr.find('"')? + 1;
@@ -575,11 +649,11 @@ mod tests {
             ["imports"]
         );
         let read = rule(
-            "deny contains result.finding(0, \"p\", \"m\") if {\n\tsome x in data.kubernetes.pods\n}\n",
+            "deny contains result.finding(0, \"p\", msg) if {\n\tsome x in data.kubernetes.pods\n}\n",
         );
         assert_eq!(checks(&check(&[read])), ["imports"]);
         let qualified = rule(
-            "deny contains result.finding(0, \"p\", \"m\") if {\n\tsome x in data.podauth.lib.k8s.pods\n}\n",
+            "deny contains result.finding(0, \"p\", msg) if {\n\tsome x in data.podauth.lib.k8s.pods\n}\n",
         );
         assert_eq!(check(&[qualified]), vec![]);
     }
@@ -600,13 +674,13 @@ mod tests {
     #[test]
     fn a_rule_reading_input_fails_but_a_comment_or_string_does_not() {
         let bad = rule(
-            "deny contains result.finding(0, \"p\", \"m\") if {\n\tsome o in input.objects\n}\n",
+            "deny contains result.finding(0, \"p\", msg) if {\n\tsome o in input.objects\n}\n",
         );
         let problems = check(&[bad]);
         assert_eq!(checks(&problems), ["input"]);
         assert_eq!(problems[0].line, 21);
         let good = rule(
-            "# the input shape is the adapters' business\ndeny contains result.finding(0, \"p\", \"no input here\") if {\n\tsome c in k8s.containers\n}\n",
+            "# the input shape is the adapters' business\ndeny contains result.finding(0, \"p\", message(\"no input here\")) if {\n\tsome c in k8s.containers\n}\n",
         );
         assert_eq!(check(&[good]), vec![]);
     }
@@ -638,13 +712,17 @@ mod tests {
             "deny contains result.finding(0, \"p\", message(1)) if {\n\tsome c in k8s.containers\n}\n\nmessage(x) := \"one\" if {\n\tx == 1\n} else := sprintf(\"two %d\", [x])\n",
         );
         assert_eq!(check(&[good_function]), vec![]);
+        let literal = rule(
+            "deny contains result.finding(c.ref, sprintf(\"%s.x\", [c.path]), \"no check.\") if {\n\tsome c in k8s.containers\n}\n",
+        );
+        assert_eq!(checks(&check(&[literal])), ["message"]);
     }
 
     #[test]
     fn an_uncalled_library_function_fails() {
         let lib = "package podauth.lib.k8s\n\nname(o) := o.metadata.name\n\nkey(a, b) := sprintf(\"%s/%s\", [a, b])\n\nhelper(x) := x\n\nuses_helper(x) := helper(x)\n";
         let user = rule(
-            "deny contains result.finding(0, \"p\", k8s.name(o)) if {\n\tsome o in k8s.containers\n\tk8s.uses_helper(o)\n}\n",
+            "deny contains result.finding(0, \"p\", message(k8s.name(o))) if {\n\tsome o in k8s.containers\n\tk8s.uses_helper(o)\n}\n",
         );
         let test = src(
             "lib/k8s_test.rego",
