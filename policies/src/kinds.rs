@@ -331,6 +331,12 @@ pub fn pod_template(kind: &str) -> Option<&'static [&'static str]> {
     spec(kind).and_then(|s| s.pod_template)
 }
 
+/// The pod template of a workload kind as a JSON pointer (`""` for a Pod,
+/// `/spec/template` for a Deployment).
+pub fn pod_template_pointer(kind: &str) -> Option<String> {
+    pod_template(kind).map(|path| path.iter().map(|s| format!("/{s}")).collect())
+}
+
 /// Whether objects of `kind` owned by an `owner_kind` controller are made
 /// from its template (live mode reports the controller, not each copy).
 pub fn collapses_into(kind: &str, owner_kind: &str) -> bool {
@@ -441,6 +447,16 @@ mod tests {
         }
         assert!(collapses_into("ReplicaSet", "Rollout"));
         assert!(collapses_into("Job", "CronJob"));
+        assert_eq!(pod_template_pointer("Pod").as_deref(), Some(""));
+        assert_eq!(
+            pod_template_pointer("CronJob").as_deref(),
+            Some("/spec/jobTemplate/spec/template")
+        );
+        assert_eq!(
+            pod_template_pointer("PodTemplate").as_deref(),
+            Some("/template")
+        );
+        assert_eq!(pod_template_pointer("ConfigMap"), None);
         assert!(!collapses_into("Pod", "Deployment"));
     }
 

@@ -143,18 +143,9 @@ const CLUSTER_CONFIG: &[(&str, Ty)] = &[
 
 const NODE_CLASS: &[(&str, Ty)] = &[("spec.metadataOptions", Obj)];
 
-fn template_root(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "Pod" => "",
-        "Deployment"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "ReplicaSet"
-        | "ReplicationController"
-        | "Job" => "spec.template",
-        "CronJob" => "spec.jobTemplate.spec.template",
-        _ => return None,
-    })
+/// The kind registry's pod template path, dotted (`""` for a Pod).
+fn template_root(kind: &str) -> Option<String> {
+    podauth_policies::kinds::pod_template(kind).map(|path| path.join("."))
 }
 
 /// The first field whose type is wrong, as `(path, message)`; `path` uses the
@@ -168,7 +159,7 @@ pub fn check(object: &Value) -> Option<(String, String)> {
         let base = if root.is_empty() {
             object
         } else {
-            get_path(object, root).unwrap_or(&Value::Null)
+            get_path(object, &root).unwrap_or(&Value::Null)
         };
         let with = |p: &str| {
             if root.is_empty() {
@@ -177,7 +168,7 @@ pub fn check(object: &Value) -> Option<(String, String)> {
                 format!("{root}.{p}")
             }
         };
-        if let bad @ Some(_) = check_rules(base, root, POD_TEMPLATE) {
+        if let bad @ Some(_) = check_rules(base, &root, POD_TEMPLATE) {
             return bad;
         }
         if let Some(spec) = base.get("spec") {

@@ -669,13 +669,11 @@ fn migration_md(plan: &Value, files: &Files) -> String {
     out
 }
 
-/// The JSON pointer of a pod template field inside a workload patch.
+/// The JSON pointer of a pod template field inside a workload patch, from the
+/// kind registry (a kind it does not know: `spec.template`).
 fn template_path(kind: &str, field: &str) -> String {
-    let prefix = match kind {
-        "Pod" => "",
-        "CronJob" => "/spec/jobTemplate/spec/template",
-        _ => "/spec/template",
-    };
+    let prefix = podauth_policies::kinds::pod_template_pointer(kind)
+        .unwrap_or_else(|| "/spec/template".to_string());
     format!("{prefix}{field}")
 }
 

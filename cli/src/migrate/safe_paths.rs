@@ -43,13 +43,12 @@ fn path_segment_name(s: &str) -> bool {
 
 const RBAC_KINDS: [&str; 4] = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 
-/// Where a kind keeps its pod spec (other kinds have no `spec.template.spec`).
-fn pod_spec_path(kind: &str) -> &'static str {
-    match kind {
-        "Pod" => "/spec",
-        "CronJob" => "/spec/jobTemplate/spec/template/spec",
-        _ => "/spec/template/spec",
-    }
+/// Where a kind keeps its pod spec, from the kind registry (a kind it does not
+/// know is read at `spec.template.spec`, the common controller shape).
+fn pod_spec_path(kind: &str) -> String {
+    let template = podauth_policies::kinds::pod_template_pointer(kind)
+        .unwrap_or_else(|| "/spec/template".to_string());
+    format!("{template}/spec")
 }
 
 /// What is wrong with an object's names, as the API server would say it;
@@ -79,7 +78,7 @@ pub fn name_problems(object: &Value) -> Vec<String> {
             problems.push(format!("metadata.namespace {ns:?} is not {label}"));
         }
     }
-    if let Some(spec) = object.pointer(pod_spec_path(kind)) {
+    if let Some(spec) = object.pointer(&pod_spec_path(kind)) {
         for key in ["serviceAccountName", "serviceAccount"] {
             if let Some(sa) = spec.get(key).and_then(Value::as_str) {
                 if !sa.is_empty() && !dns1123_subdomain(sa) {
