@@ -102,30 +102,14 @@ fn fail_on_threshold_sets_the_exit_code() {
 
 #[test]
 fn select_and_ignore_filter_rules() {
-    let run = podauth(&[
-        "check",
-        "-f",
-        "examples/",
-        "-o",
-        "json",
-        "--select",
-        "PA101,PA301",
-    ]);
+    let run = check_json("examples/", &["--select", "PA101,PA301"]);
     let rules = run.rules();
     assert!(!rules.is_empty());
     assert!(
         rules.iter().all(|r| r == "PA101" || r == "PA301"),
         "{rules:?}"
     );
-    let run = podauth(&[
-        "check",
-        "-f",
-        "examples/",
-        "-o",
-        "json",
-        "--ignore",
-        "PA501",
-    ]);
+    let run = check_json("examples/", &["--ignore", "PA501"]);
     assert!(!run.rules().contains(&"PA501".to_string()));
     let bad = podauth(&["check", "-f", "examples/", "--select", "PA999"]);
     assert_eq!(bad.code, 2);

@@ -41,20 +41,15 @@ impl Install {
     /// `kubectl __complete podauth WORDS...`: kubectl's own completion entry,
     /// which runs kubectl_complete-podauth for the plugin.
     fn kubectl_complete(&self, words: &[&str]) -> Vec<String> {
-        let out = Command::new("kubectl")
+        let mut command = Command::new("kubectl");
+        command
             .arg("__complete")
             .arg("podauth")
             .args(words)
             .env("PATH", self.env_path())
             .env("KUBECONFIG", self.path().join("kubeconfig"))
-            .env("HOME", self.path())
-            .output()
-            .expect("kubectl runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .env("HOME", self.path());
+        let out = succeeds(&mut command);
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter(|l| !l.starts_with(':') && !l.starts_with("Completion ended"))

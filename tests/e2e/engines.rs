@@ -50,17 +50,7 @@ fn wasm_and_native_engines_agree_byte_for_byte() {
 
 #[test]
 fn wasm_engine_honours_selection_and_refuses_custom_policies() {
-    let run = podauth(&[
-        "check",
-        "-f",
-        "examples/",
-        "-o",
-        "json",
-        "--engine",
-        "wasm",
-        "--select",
-        "PA501",
-    ]);
+    let run = check_json("examples/", &["--engine", "wasm", "--select", "PA501"]);
     assert_eq!(run.rules().iter().filter(|r| *r != "PA501").count(), 0);
     assert!(!run.rules().is_empty());
     let dir = tree(&[("p/x.rego", "package x\n")]);

@@ -4,7 +4,6 @@
 //! input), deny every rule's bad examples and allow its good ones in both modes.
 use crate::support::*;
 use podauth_cli::live::kinds::KINDS;
-use podauth_cli::manifest;
 use podauth_policies::{Bundle, ExampleKind};
 use podauth_wasm::admission::{self, gatekeeper_inventory};
 use podauth_wasm::burrego::Burrego;
@@ -16,19 +15,7 @@ type Res<T> = Result<T, String>;
 
 /// The objects of a manifest text, read by the CLI's own loader.
 fn objects_of(text: &str) -> Vec<Value> {
-    let loaded = manifest::parse_text("example.yaml", text, &manifest::Limits::default(), &|_| {
-        true
-    });
-    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-    loaded.manifests.into_iter().map(|m| m.value).collect()
-}
-
-fn plural(object: &Value) -> Option<&'static str> {
-    let kind = object["kind"].as_str()?;
-    KINDS
-        .iter()
-        .find(|k| k.kind == kind && k.is_served())
-        .map(|k| k.plural)
+    objects_of_text("example.yaml", text)
 }
 
 fn admission_request(object: &Value) -> Value {

@@ -120,15 +120,7 @@ fn directory_exports_and_migrate_refuse_file_targets_by_name() {
 
 #[test]
 fn recommend_prefer_speaks_checks_vocabulary_and_rejects_contradictions() {
-    let run = podauth(&[
-        "recommend",
-        "--eks",
-        "--per-pod",
-        "--prefer",
-        "pod-identity",
-        "-o",
-        "json",
-    ]);
+    let run = recommend_pod_identity(&["-o", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let j = run.json();
     assert_eq!(j["method"], "pod-identity");

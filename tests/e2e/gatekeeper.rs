@@ -5,7 +5,6 @@
 //! way `gator verify` runs them; every artifact keeps its engine's schema rules.
 use crate::support::*;
 use podauth_cli::live::kinds::KINDS;
-use podauth_cli::manifest;
 use podauth_policies::{Bundle, Evaluator, InputDocument, Parameters};
 use podauth_wasm::admission::{admission_request, audit_request, gatekeeper_inventory};
 use serde_json::{json, Value};
@@ -16,20 +15,6 @@ use std::path::{Path, PathBuf};
 pub fn objects_in(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     objects_of_text(&path.display().to_string(), &text)
-}
-
-fn objects_of_text(name: &str, text: &str) -> Vec<Value> {
-    let loaded = manifest::parse_text(name, text, &manifest::Limits::default(), &|_| true);
-    assert!(loaded.errors.is_empty(), "{name}: {:?}", loaded.errors);
-    loaded.manifests.into_iter().map(|m| m.value).collect()
-}
-
-fn plural(object: &Value) -> Option<&'static str> {
-    let kind = object["kind"].as_str()?;
-    KINDS
-        .iter()
-        .find(|k| k.kind == kind && k.is_served())
-        .map(|k| k.plural)
 }
 
 /// Runs `export gatekeeper -o DIR` with extra arguments.

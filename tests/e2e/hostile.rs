@@ -163,15 +163,7 @@ fn oversized_and_binary_files_are_errors_and_others_still_run() {
         .collect();
     let dir = tree(&[("big.yaml", &big), ("ok.yaml", GOOD_PA501)]);
     std::fs::write(dir.path().join("garbage.yaml"), garbage).unwrap();
-    let run = podauth(&[
-        "check",
-        "-f",
-        dir.path().to_str().unwrap(),
-        "-o",
-        "json",
-        "--max-file-size",
-        "1",
-    ]);
+    let run = check_json(dir.path().to_str().unwrap(), &["--max-file-size", "1"]);
     assert_eq!(run.code, 2);
     let errors = run.json()["errors"].as_array().unwrap().clone();
     assert_eq!(errors.len(), 2, "{errors:?}");

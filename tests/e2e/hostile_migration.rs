@@ -148,16 +148,7 @@ fn hostile_names_never_leave_the_output_directory_for_any_target() {
             );
         }
         // kubectl kustomize renders it.
-        let rendered = Command::new("kubectl")
-            .arg("kustomize")
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(
-            rendered.status.success(),
-            "{}",
-            String::from_utf8_lossy(&rendered.stderr)
-        );
+        kustomize(&out);
     }
 }
 
@@ -270,22 +261,9 @@ fn hostile_names_from_a_cluster_are_refused_too() {
     }
     let (_server, root, kubeconfig) = harness(Scenario::from_dir(fixtures.path()).unwrap(), &[]);
     let out = root.path().join("a/b/c/out");
-    let mut args = vec![
-        "migrate",
-        "-A",
-        "--kubeconfig",
-        &kubeconfig,
-        "--request-timeout",
-        "10s",
-        "-o",
-        out.to_str().unwrap(),
-        "--cluster-name",
-        "prod",
-        "--to",
-        "pod-identity",
-    ];
-    args.extend(AWS);
-    let run = podauth(&args);
+    let mut extra = vec!["--cluster-name", "prod", "--to", "pod-identity"];
+    extra.extend(AWS);
+    let run = migrate_live(&kubeconfig, &out, &extra);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("cluster:prod"), "{}", run.stderr);
     assert!(run.stderr.contains("is not a DNS-1123"), "{}", run.stderr);

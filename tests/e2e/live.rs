@@ -209,23 +209,15 @@ fn offline_and_live_agree_on_the_same_objects() {
 #[test]
 fn real_kubectl_accepts_the_harness() {
     let (_server, _dir, kubeconfig) = harness(Scenario::named("mixed").unwrap(), &[]);
-    let out = hermetic(&mut Command::new("kubectl"))
-        .args([
-            "--kubeconfig",
-            &kubeconfig,
-            "get",
-            "pods",
-            "-A",
-            "-o",
-            "name",
-        ])
-        .output()
-        .expect("kubectl runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(hermetic(&mut Command::new("kubectl")).args([
+        "--kubeconfig",
+        &kubeconfig,
+        "get",
+        "pods",
+        "-A",
+        "-o",
+        "name",
+    ]));
     assert!(String::from_utf8_lossy(&out.stdout).contains("pod/orders-7c9f6d5b8-debug"));
 }
 

@@ -1,21 +1,23 @@
 //! `kubectl podauth migrate` and `kubectl podauth recommend`, end to end: the
 //! plan is rendered with the real `kubectl kustomize` and checked again.
-use crate::support::{harness_with_contexts, hermetic, podauth, podauth_stdin, tree};
+use crate::support::{
+    harness_with_contexts, kustomize, migrate_live, podauth, podauth_stdin, recommend_pod_identity,
+    tree,
+};
 use podauth_test_apiserver::Scenario;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-const AWS: [&str; 8] = [
+/// The account, OIDC provider and cluster every plan here is made for.
+const AWS_IDENTITY: [&str; 6] = [
     "--account-id",
     "111122223333",
     "--oidc-provider",
     "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
     "--cluster-name",
     "prod",
-    "--region",
-    "eu-west-1",
 ];
 
 fn migrate(inputs: &[&str], out: &Path, extra: &[&str]) -> BTreeMap<String, String> {
@@ -25,7 +27,8 @@ fn migrate(inputs: &[&str], out: &Path, extra: &[&str]) -> BTreeMap<String, Stri
         args.extend(["-f", i]);
     }
     args.extend(["-o", out_s]);
-    args.extend(AWS);
+    args.extend(AWS_IDENTITY);
+    args.extend(["--region", "eu-west-1"]);
     args.extend(extra);
     let run = podauth(&args);
     assert_eq!(
@@ -52,20 +55,6 @@ fn files(dir: &Path) -> BTreeMap<String, String> {
             (rel, std::fs::read_to_string(e.path()).unwrap())
         })
         .collect()
-}
-
-fn kustomize(dir: &Path) -> String {
-    let out = hermetic(&mut Command::new("kubectl"))
-        .arg("kustomize")
-        .arg(dir)
-        .output()
-        .expect("kubectl runs");
-    assert!(
-        out.status.success(),
-        "kubectl kustomize failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn plan(dir: &Path) -> Value {
@@ -579,13 +568,7 @@ fn recommend_covers_every_branch() {
 
 #[test]
 fn recommend_text_quotes_the_guide() {
-    let run = podauth(&[
-        "recommend",
-        "--eks",
-        "--per-pod",
-        "--prefer",
-        "pod-identity",
-    ]);
+    let run = recommend_pod_identity(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("Method:  pod-identity"),
@@ -969,24 +952,9 @@ fn migrate_round_trips_a_live_cluster() {
     for target in ["irsa", "pod-identity"] {
         let out = tempfile::tempdir().unwrap();
         let dir = out.path().join("plan");
-        let run = podauth(&[
-            "migrate",
-            "-A",
-            "--kubeconfig",
-            &kubeconfig,
-            "-o",
-            dir.to_str().unwrap(),
-            "--to",
-            target,
-            "--request-timeout",
-            "10s",
-            "--account-id",
-            "111122223333",
-            "--oidc-provider",
-            "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
-            "--cluster-name",
-            "prod",
-        ]);
+        let mut extra = vec!["--to", target];
+        extra.extend(AWS_IDENTITY);
+        let run = migrate_live(&kubeconfig, &dir, &extra);
         assert_eq!(run.code, 0, "{target}: {}\n{}", run.stdout, run.stderr);
         let p = plan(&dir);
         let froms: Vec<&str> = p["migrations"]
@@ -1042,18 +1010,7 @@ fn migrate_writes_one_plan_per_cluster() {
         ),
     ] {
         let dir = out.path().join(sub);
-        let mut args = vec![
-            "migrate",
-            "-A",
-            "--kubeconfig",
-            &kubeconfig,
-            "-o",
-            dir.to_str().unwrap(),
-            "--request-timeout",
-            "10s",
-        ];
-        args.extend(selection);
-        let run = podauth(&args);
+        let run = migrate_live(&kubeconfig, &dir, &selection);
         assert_eq!(run.code, 0, "{sub}: {}\n{}", run.stdout, run.stderr);
         let eks = dir.join("arn_aws_eks_eu-west-1_111122223333_cluster_prod");
         for plan_dir in [eks.clone(), dir.join("staging")] {

@@ -334,20 +334,7 @@ fn no_canary_in_migrate_files_base_copies_or_the_kustomize_render() {
         for (path, text) in &files {
             assert_no_canary(path, text);
         }
-        let rendered = std::process::Command::new("kubectl")
-            .arg("kustomize")
-            .arg(&plan)
-            .output()
-            .unwrap();
-        assert!(
-            rendered.status.success(),
-            "{}",
-            String::from_utf8_lossy(&rendered.stderr)
-        );
-        assert_no_canary(
-            "kubectl kustomize",
-            &String::from_utf8_lossy(&rendered.stdout),
-        );
+        assert_no_canary("kubectl kustomize", &kustomize(&plan));
     }
 }
 
@@ -474,22 +461,18 @@ fn no_canary_in_a_live_migration() {
     ]);
     let (_server, dir, kubeconfig) = harness(Scenario::from_dir(fixtures.path()).unwrap(), &[]);
     let plan = dir.path().join("plan");
-    let run = podauth(&[
-        "migrate",
-        "-A",
-        "--kubeconfig",
+    let run = migrate_live(
         &kubeconfig,
-        "--request-timeout",
-        "10s",
-        "-o",
-        plan.to_str().unwrap(),
-        "--to",
-        "irsa",
-        "--account-id",
-        "111122223333",
-        "--oidc-provider",
-        "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
-    ]);
+        &plan,
+        &[
+            "--to",
+            "irsa",
+            "--account-id",
+            "111122223333",
+            "--oidc-provider",
+            "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_no_canary(
         "live migrate output",

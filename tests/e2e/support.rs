@@ -68,6 +68,13 @@ pub fn podauth(args: &[&str]) -> Run {
     podauth_stdin(args, None)
 }
 
+/// Runs `check -f PATH -o json` with extra arguments.
+pub fn check_json(path: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["check", "-f", path, "-o", "json"];
+    args.extend_from_slice(extra);
+    podauth(&args)
+}
+
 pub fn podauth_stdin(args: &[&str], stdin: Option<&str>) -> Run {
     podauth_with(args, stdin, &[])
 }
@@ -156,4 +163,74 @@ pub fn harness_with_contexts(
     contexts.extend_from_slice(extra);
     podauth_test_apiserver::write_kubeconfig(&kubeconfig, &contexts).unwrap();
     (server, dir, kubeconfig.to_str().unwrap().to_string())
+}
+
+/// The objects of a manifest text named `name`, read by the CLI's own loader.
+pub fn objects_of_text(name: &str, text: &str) -> Vec<serde_json::Value> {
+    use podauth_cli::manifest;
+    let loaded = manifest::parse_text(name, text, &manifest::Limits::default(), &|_| true);
+    assert!(loaded.errors.is_empty(), "{name}: {:?}", loaded.errors);
+    loaded.manifests.into_iter().map(|m| m.value).collect()
+}
+
+/// The resource plural of an object's kind, when the API server serves it.
+pub fn plural(object: &serde_json::Value) -> Option<&'static str> {
+    let kind = object["kind"].as_str()?;
+    podauth_cli::live::kinds::KINDS
+        .iter()
+        .find(|k| k.kind == kind && k.is_served())
+        .map(|k| k.plural)
+}
+
+/// Runs `cmd`, asserting that it starts and succeeds (its stderr is the
+/// failure message).
+pub fn succeeds(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?} runs: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `kubectl kustomize DIR` (hermetic): the rendered YAML; it must succeed.
+pub fn kustomize(dir: &Path) -> String {
+    let out = succeeds(
+        hermetic(&mut Command::new("kubectl"))
+            .arg("kustomize")
+            .arg(dir),
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs `migrate -A` against `kubeconfig` (10 s request timeout) writing to
+/// `out`, with extra arguments.
+pub fn migrate_live(kubeconfig: &str, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "migrate",
+        "-A",
+        "--kubeconfig",
+        kubeconfig,
+        "--request-timeout",
+        "10s",
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    podauth(&args)
+}
+
+/// `recommend` for EKS with per-pod permissions and a preference for Pod
+/// Identity, with extra arguments.
+pub fn recommend_pod_identity(extra: &[&str]) -> Run {
+    let mut args = vec![
+        "recommend",
+        "--eks",
+        "--per-pod",
+        "--prefer",
+        "pod-identity",
+    ];
+    args.extend_from_slice(extra);
+    podauth(&args)
 }

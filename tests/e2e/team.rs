@@ -176,15 +176,7 @@ fn inline_suppression_needs_a_reason_and_stays_visible() {
 
     let without = with_reason.replace("    podauth.io/ignore-reason: migrating in Q3\n", "");
     let dir = tree(&[("a.yaml", &without)]);
-    let run = podauth(&[
-        "check",
-        "-f",
-        dir.path().to_str().unwrap(),
-        "-o",
-        "json",
-        "--fail-on",
-        "low",
-    ]);
+    let run = check_json(dir.path().to_str().unwrap(), &["--fail-on", "low"]);
     assert_eq!(
         run.rules(),
         vec!["PA901"],

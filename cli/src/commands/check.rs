@@ -11,7 +11,7 @@ use crate::pipeline::suppress;
 use crate::printers::{self, PrintOptions};
 use crate::report::{Finding, Report, Resource, Suppression};
 use crate::Exit;
-use podauth_policies::{Bundle, Evaluator, Parameters, Severity};
+use podauth_policies::{Bundle, Parameters, Severity};
 
 /// The rule that reports `podauth.io/ignore` without a reason; it cannot be
 /// suppressed by the annotation it is about.
@@ -39,14 +39,7 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
         .collect();
     let selected = select_rules(&bundle, &select, &ignore)?;
     let evaluator = match args.engine {
-        EngineKind::Native => Engine::Native(Box::new(
-            Evaluator::new(&bundle, &selected).map_err(|e| {
-                CliError::new(format!(
-                    "policies failed to load: {}",
-                    crate::redact::without_source_lines(&format!("{e:#}"))
-                ))
-            })?,
-        )),
+        EngineKind::Native => Engine::Native(Box::new(super::load_evaluator(&bundle, &selected)?)),
         EngineKind::Wasm => {
             if !args.policies.is_empty() {
                 return Err(CliError::new("--engine wasm runs the embedded module, which cannot load --policy directories")

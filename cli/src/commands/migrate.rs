@@ -1,6 +1,6 @@
 //! `kubectl podauth migrate`: evaluates `data.podauth.migration.plan` over the
 //! same input as `check` and writes the plan's files to a directory.
-use super::{emit, load_bundle};
+use super::{emit, load_bundle, load_evaluator};
 use crate::cli::MigrateArgs;
 use crate::config::Config;
 use crate::diag::{self, CliError};
@@ -31,12 +31,7 @@ pub fn run(args: &MigrateArgs) -> Result<Exit, CliError> {
     let config = Config::discover(None, &cwd)?;
     let parameters = parameters(args, &config)?;
     let bundle = load_bundle(&[])?;
-    let evaluator = Evaluator::new(&bundle, &[]).map_err(|e| {
-        CliError::new(format!(
-            "policies failed to load: {}",
-            crate::redact::without_source_lines(&format!("{e:#}"))
-        ))
-    })?;
+    let evaluator = load_evaluator(&bundle, &[])?;
 
     let several =
         args.filenames.is_empty() && (args.cluster.all_contexts || args.cluster.contexts.len() > 1);

@@ -8,7 +8,7 @@ mod test;
 use crate::cli::{Cli, Command};
 use crate::diag::CliError;
 use crate::Exit;
-use podauth_policies::Bundle;
+use podauth_policies::{Bundle, Evaluator};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -118,6 +118,20 @@ pub(crate) fn load_bundle(dirs: &[PathBuf]) -> Result<Bundle, CliError> {
         })?;
     }
     Ok(bundle)
+}
+
+/// The evaluator for `selected` rules of `bundle` (all rules when empty).
+pub(crate) fn load_evaluator(bundle: &Bundle, selected: &[&str]) -> Result<Evaluator, CliError> {
+    Evaluator::new(bundle, selected).map_err(|e| policies_failed_to_load(&e))
+}
+
+/// The error for a bundle whose policies do not compile; Rego source lines
+/// are left out because a custom policy may quote a secret.
+pub(crate) fn policies_failed_to_load(error: &impl std::fmt::Display) -> CliError {
+    CliError::new(format!(
+        "policies failed to load: {}",
+        crate::redact::without_source_lines(&format!("{error:#}"))
+    ))
 }
 
 /// File name endings that say "one file", never a directory of artifacts.

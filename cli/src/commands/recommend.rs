@@ -1,12 +1,12 @@
 //! `kubectl podauth recommend`: the source document's Decision Guide as a
 //! command. The answer comes from the policy library
 //! (`podauth.lib.decision.recommend`, through `data.podauth.migration.recommendation`).
-use super::{emit, load_bundle};
+use super::{emit, load_bundle, load_evaluator};
 use crate::cli::RecommendArgs;
 use crate::diag::CliError;
 use crate::settings::{CatalogFormat, ClusterType, Prefer};
 use crate::Exit;
-use podauth_policies::{Evaluator, InputDocument, Parameters};
+use podauth_policies::{InputDocument, Parameters};
 use std::io::{BufRead, IsTerminal, Write};
 
 const RULE: &str = "data.podauth.migration.recommendation";
@@ -244,12 +244,7 @@ pub fn run(args: &RecommendArgs) -> Result<Exit, CliError> {
         resolve(args, &mut Defaults)?
     };
     let bundle = load_bundle(&[])?;
-    let evaluator = Evaluator::new(&bundle, &[]).map_err(|e| {
-        CliError::new(format!(
-            "policies failed to load: {}",
-            crate::redact::without_source_lines(&format!("{e:#}"))
-        ))
-    })?;
+    let evaluator = load_evaluator(&bundle, &[])?;
     let doc = InputDocument::new(&Parameters {
         answers: Some(answers.policy_input()),
         ..Parameters::default()

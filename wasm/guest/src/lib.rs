@@ -390,15 +390,20 @@ fn path_keys(path: i32) -> Result<Vec<Value>, i32> {
     Ok(keys.iter().cloned().collect())
 }
 
+/// What `opa_value_add_path` and `opa_value_remove_path` start from: the
+/// path's keys and the base value they walk, or the ABI error code.
+fn path_edit<'a>(base: i32, path: i32) -> Result<(Vec<Value>, &'a mut Value), i32> {
+    state();
+    let keys = path_keys(path)?;
+    let base = value_at(base).ok_or(OPA_ERR_INVALID_TYPE)?;
+    Ok((keys, base))
+}
+
 #[no_mangle]
 pub extern "C" fn opa_value_add_path(base: i32, path: i32, value: i32) -> i32 {
-    state();
-    let keys = match path_keys(path) {
-        Ok(k) => k,
+    let (keys, mut cur) = match path_edit(base, path) {
+        Ok(edit) => edit,
         Err(e) => return e,
-    };
-    let Some(mut cur) = value_at(base) else {
-        return OPA_ERR_INVALID_TYPE;
     };
     let value = value_at(value).map_or(Value::Undefined, |v| v.clone());
     let (last, parents) = keys.split_last().expect("non-empty path");
@@ -425,13 +430,9 @@ pub extern "C" fn opa_value_add_path(base: i32, path: i32, value: i32) -> i32 {
 
 #[no_mangle]
 pub extern "C" fn opa_value_remove_path(base: i32, path: i32) -> i32 {
-    state();
-    let keys = match path_keys(path) {
-        Ok(k) => k,
+    let (keys, mut cur) = match path_edit(base, path) {
+        Ok(edit) => edit,
         Err(e) => return e,
-    };
-    let Some(mut cur) = value_at(base) else {
-        return OPA_ERR_INVALID_TYPE;
     };
     let (last, parents) = keys.split_last().expect("non-empty path");
     for key in parents {
