@@ -55,6 +55,37 @@ pub struct Bundle {
 
 const RULE_PACKAGE_PREFIX: &str = "podauth.rules.";
 
+/// How many duplicated rule ids an error names before it only counts the rest.
+const DUPLICATES_NAMED: usize = 3;
+
+/// One error for a directory whose rule ids are already loaded: pointing
+/// `--policy` or `test DIR` at the built-in library would otherwise list every
+/// built-in rule.
+fn duplicate_ids_error(dir: &Path, first: &Rule, duplicates: &[&Rule]) -> BundleError {
+    let ids: Vec<&str> = duplicates.iter().map(|r| r.meta.id.as_str()).collect();
+    let named = ids[..ids.len().min(DUPLICATES_NAMED)].join(", ");
+    let listed = match ids.len() {
+        1 => format!("rule id {named} is"),
+        n if n <= DUPLICATES_NAMED => format!("rule ids {named} are"),
+        n => format!("rule ids {named} and {} more are", n - DUPLICATES_NAMED),
+    };
+    let embedded = Bundle::embedded();
+    let message = if ids.iter().all(|id| embedded.rule(id).is_some()) {
+        format!(
+            "{} is (or contains) the built-in policy library, which is always loaded \
+             (`kubectl podauth test` without a directory runs its tests): {listed} already defined",
+            dir.display()
+        )
+    } else {
+        format!("{listed} already defined")
+    };
+    BundleError {
+        path: first.file.path.clone(),
+        line: 1,
+        message,
+    }
+}
+
 impl Bundle {
     /// The policies compiled into this binary.
     pub fn embedded() -> Bundle {
@@ -89,18 +120,13 @@ impl Bundle {
             }]
         })?;
         let extra = Bundle::from_files(files)?;
-        let mut errors = Vec::new();
-        for rule in &extra.rules {
-            if self.rule(&rule.meta.id).is_some() {
-                errors.push(BundleError {
-                    path: rule.file.path.clone(),
-                    line: 1,
-                    message: format!("rule id {} is already defined", rule.meta.id),
-                });
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
+        let duplicates: Vec<&Rule> = extra
+            .rules
+            .iter()
+            .filter(|rule| self.rule(&rule.meta.id).is_some())
+            .collect();
+        if let Some(first) = duplicates.first() {
+            return Err(vec![duplicate_ids_error(dir, first, &duplicates)]);
         }
         self.libraries.extend(extra.libraries);
         self.rules.extend(extra.rules);

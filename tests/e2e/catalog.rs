@@ -76,6 +76,35 @@ fn test_command_runs_rego_tests_and_fails_on_failure() {
 }
 
 #[test]
+fn test_pointed_at_the_built_in_library_says_so_in_one_short_line() {
+    let library = root().join("policies");
+    let run = podauth(&["test", library.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("is (or contains) the built-in policy library, which is always loaded"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains("`kubectl podauth test` without a directory"));
+    assert!(
+        run.stderr.contains("rule ids PA101, PA102, PA103 and "),
+        "{}",
+        run.stderr
+    );
+    // One mention, not one per built-in rule.
+    assert_eq!(
+        run.stderr.matches("already defined").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("PA901"), "{}", run.stderr);
+}
+
+#[test]
 fn version_names_the_commit_and_help_has_examples() {
     let run = podauth(&["version"]);
     assert_eq!(run.code, 0);

@@ -50,7 +50,7 @@ fn examples_report_the_foundation_rules_in_every_format() {
     assert_eq!(yaml.code, 1);
     for id in ["PA101", "PA301", "PA501"] {
         assert!(
-            yaml.stdout.contains(&format!("rule: {id}")),
+            yaml.stdout.contains(&format!("rule: \"{id}\"")),
             "yaml lacks {id}:\n{}",
             yaml.stdout
         );

@@ -57,7 +57,7 @@ fn explain_takes_ids_and_names_and_rules_speaks_yaml() {
     assert_eq!(rules.len(), json.as_array().unwrap().len());
     assert_eq!(rules[0]["id"].as_str(), json[0]["id"].as_str());
     let explained = podauth(&["explain", "PA501", "-o", "yaml"]);
-    assert!(explained.stdout.contains("name: legacy-iam-annotation"));
+    assert!(explained.stdout.contains("name: \"legacy-iam-annotation\""));
 }
 
 #[test]

@@ -36,3 +36,31 @@ fn every_format_matches_its_golden_file() {
         "output differs from golden files: {stale:?}; if intended, rerun with PODAUTH_BLESS=1"
     );
 }
+
+/// `-o yaml` is the JSON output in another notation: read back with the typed
+/// scalar rules, it is the same value (no string re-typed as a number, bool or
+/// null).
+#[test]
+fn yaml_output_reads_back_as_the_json_output() {
+    let commands: [&[&str]; 3] = [
+        &["check", "-f", "examples/"],
+        &["rules"],
+        &["explain", "PA501"],
+    ];
+    for args in commands {
+        let yaml = podauth(&[args, &["-o", "yaml"]].concat());
+        let json = podauth(&[args, &["-o", "json"]].concat());
+        assert_eq!(yaml.code, json.code, "{args:?}: {}", yaml.stderr);
+        assert!(
+            yaml.stdout.starts_with("---\n"),
+            "{args:?}: {}",
+            yaml.stdout
+        );
+        let docs = yaml_rust2::YamlLoader::load_from_str(&yaml.stdout)
+            .unwrap_or_else(|e| panic!("{args:?} -o yaml is not YAML: {e}"));
+        assert_eq!(docs.len(), 1, "{args:?}");
+        let read_back =
+            podauth_policies::yaml::to_json(&docs[0], podauth_policies::yaml::Scalars::Typed);
+        assert_eq!(read_back, json.json(), "{args:?}");
+    }
+}

@@ -763,10 +763,10 @@ fn migrate_patches_the_external_dns_tutorial_credentials_file() {
         let m = &p["migrations"][0];
         assert_eq!(m["from"], "static-credentials", "{m}");
         let patch = &files["patches/default.deployment.external-dns.yaml"];
-        assert!(patch.contains("$patch: delete"), "{patch}");
+        assert!(patch.contains("\"$patch\": \"delete\""), "{patch}");
         for removed in [
-            "name: aws-credentials",
-            "mountPath: /.aws",
+            "name: \"aws-credentials\"",
+            "mountPath: \"/.aws\"",
             "AWS_SHARED_CREDENTIALS_FILE",
         ] {
             assert!(

@@ -315,8 +315,8 @@ fn no_canary_in_migrate_files_base_copies_or_the_kustomize_render() {
         // Non-credentials are byte-identical; credentials are gone, not masked.
         for kept in [
             "example.com/uploader:1.4.2",
-            "key: AWS_SECRET_ACCESS_KEY",
-            "name: AWS_SECRET_ACCESS_KEY",
+            "key: \"AWS_SECRET_ACCESS_KEY\"",
+            "name: \"AWS_SECRET_ACCESS_KEY\"",
             "--region",
             "aws s3 ls",
         ] {

@@ -72,7 +72,7 @@ fn run_kubewarden(args: &KubewardenExportArgs) -> Result<Exit, CliError> {
     let policy = kubewarden::cluster_admission_policy(&rules, mode, policy_mode, &module_url);
     write(
         &args.output.join("policy.yaml"),
-        export::to_yaml(&policy).as_bytes(),
+        crate::printers::to_yaml(&policy).as_bytes(),
     )?;
     Ok(Exit::Clean)
 }

@@ -8,6 +8,7 @@
 //! `policies/lib/objects.rego` marked `podauth:kubewarden-only` are dropped.
 use super::{context_kinds, reviewed_kinds};
 use crate::manifest;
+use crate::printers::to_yaml;
 use anyhow::{bail, Context, Result};
 use podauth_policies::kinds::KINDS;
 use podauth_policies::{
@@ -134,11 +135,11 @@ pub fn export(bundle: &Bundle, rules: &[&RuleMeta], options: &Options) -> Result
         let (rego, template_libs) = libs.template_rego(&template.kind, &template.ids())?;
         out.templates.push((
             template_path.clone(),
-            super::to_yaml(&constraint_template(template, &rego, &template_libs)),
+            to_yaml(&constraint_template(template, &rego, &template_libs)),
         ));
         let constraint = constraint(template, options);
         out.constraints
-            .push((constraint_path.clone(), super::to_yaml(&constraint)));
+            .push((constraint_path.clone(), to_yaml(&constraint)));
         let (cases, files) = suite_cases(bundle, template, options, &name)
             .with_context(|| format!("building the gator cases of {name}"))?;
         suite_tests.push(json!({
@@ -150,7 +151,7 @@ pub fn export(bundle: &Bundle, rules: &[&RuleMeta], options: &Options) -> Result
         out.suite.extend(files);
     }
     if let Some(sync) = sync_set(&enforced) {
-        out.sync_set = Some(("syncset.yaml".into(), super::to_yaml(&sync)));
+        out.sync_set = Some(("syncset.yaml".into(), to_yaml(&sync)));
     }
     let suite = json!({
         "apiVersion": "test.gatekeeper.sh/v1alpha1",
@@ -158,8 +159,7 @@ pub fn export(bundle: &Bundle, rules: &[&RuleMeta], options: &Options) -> Result
         "metadata": {"name": "podauth"},
         "tests": suite_tests,
     });
-    out.suite
-        .insert(0, ("suite.yaml".into(), super::to_yaml(&suite)));
+    out.suite.insert(0, ("suite.yaml".into(), to_yaml(&suite)));
     Ok(out)
 }
 
@@ -526,7 +526,7 @@ fn suite_cases(
                 }
                 let case = format!("{}-{stem}-{i}", id.to_ascii_lowercase());
                 let object_path = format!("suite/{name}/{case}.yaml");
-                files.push((object_path.clone(), super::to_yaml(object)));
+                files.push((object_path.clone(), to_yaml(object)));
                 // The total, then each rule's count by the id its messages start with.
                 let total: usize = per_rule.values().sum();
                 let mut assertions = Vec::new();
@@ -539,7 +539,7 @@ fn suite_cases(
                 let mut entry = json!({"name": case, "object": object_path});
                 if !inventory.is_empty() {
                     let inventory_path = format!("suite/{name}/{case}-inventory.yaml");
-                    let docs: Vec<String> = inventory.iter().map(|o| super::to_yaml(o)).collect();
+                    let docs: Vec<String> = inventory.iter().map(|o| to_yaml(o)).collect();
                     files.push((inventory_path.clone(), docs.join("---\n")));
                     entry["inventory"] = json!([inventory_path]);
                 }

@@ -254,7 +254,7 @@ fn without_deleted_values(mut copy: Value, patch: &Value) -> Value {
 /// A YAML document (starting with `---`), ending with a newline.
 pub fn yaml(v: &Value) -> String {
     let mut out = Vec::new();
-    // Writing to a Vec cannot fail, and the emitter handles every JSON value.
+    // Writing to a Vec cannot fail, and the writer handles every JSON value.
     let _ = crate::printers::write_yaml(v, &mut out);
     String::from_utf8_lossy(&out).into_owned()
 }

@@ -11,7 +11,7 @@ mod table;
 
 pub use catalog::{print_explain, print_rules, print_test_outcomes};
 pub use html::BaselineProgress;
-pub use structured::{to_json_string, write_json, write_yaml};
+pub use structured::{to_json_string, to_yaml, write_json, write_yaml};
 pub use table::{plural, write_table, Layout};
 
 use crate::report::Report;
