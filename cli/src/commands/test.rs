@@ -1,4 +1,4 @@
-use super::{emit, load_bundle};
+use super::{emit, load_bundle, policies_failed_to_load};
 use crate::cli::TestArgs;
 use crate::diag::CliError;
 use crate::printers;
@@ -12,12 +12,7 @@ pub fn run(args: &TestArgs, color: bool) -> Result<Exit, CliError> {
     if !args.dirs.is_empty() {
         bundle.tests.drain(..embedded_tests);
     }
-    let outcomes = podauth_policies::run_tests(&bundle).map_err(|e| {
-        CliError::new(format!(
-            "policies failed to load: {}",
-            crate::redact::without_source_lines(&format!("{e:#}"))
-        ))
-    })?;
+    let outcomes = podauth_policies::run_tests(&bundle).map_err(|e| policies_failed_to_load(&e))?;
     emit(|out| printers::print_test_outcomes(&outcomes, args.verbose, color, out))?;
     if outcomes.is_empty() {
         return Err(CliError::new("no test_* rules found").hint("tests live in *_test.rego files"));
