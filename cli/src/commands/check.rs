@@ -9,7 +9,7 @@ use crate::pipeline::evaluate::{self, Batch, Engine};
 use crate::pipeline::live_source;
 use crate::pipeline::suppress;
 use crate::printers::{self, PrintOptions};
-use crate::report::{Finding, Report, Resource, Suppression};
+use crate::report::{Finding, Report, Suppression};
 use crate::Exit;
 use podauth_policies::{Bundle, Parameters, Severity};
 
@@ -77,8 +77,10 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
         )
     };
     let live = args.filenames.is_empty();
+    let clusters = batches.len();
     let (mut findings, mut workloads, mut objects, mut files) = (Vec::new(), Vec::new(), 0, 0);
-    for batch in &batches {
+    let mut inline_ignores = suppress::InlineIgnores::new();
+    for batch in batches {
         let part = evaluate::evaluate(
             &bundle,
             &evaluator,
@@ -90,18 +92,15 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
         workloads.extend(part.workloads);
         errors.extend(part.errors);
         objects += part.objects_read;
-        files += batch.loaded.files_read;
+        files += part.files_read;
+        inline_ignores.extend(part.inline_ignores);
     }
     let mut report = Report::new(findings, workloads, errors, objects, files);
     if live {
-        report.summary.clusters = Some(batches.len());
+        report.summary.clusters = Some(clusters);
         report.summary.degraded_rules = degraded.into_iter().collect();
     }
-    let inline_objects: Vec<&Manifest> = batches
-        .iter()
-        .flat_map(|b| b.loaded.manifests.iter())
-        .collect();
-    let baseline = apply_team_policy(&mut report, &config, &inline_objects, args)?;
+    let baseline = apply_team_policy(&mut report, &config, &inline_ignores, args)?;
 
     for e in &report.errors {
         diag::input_error(&e.to_string());
@@ -186,7 +185,7 @@ impl Settings {
 fn apply_team_policy(
     report: &mut Report,
     config: &Config,
-    objects: &[&Manifest],
+    inline: &suppress::InlineIgnores,
     args: &CheckArgs,
 ) -> Result<Option<printers::BaselineProgress>, CliError> {
     for f in &mut report.findings {
@@ -210,18 +209,7 @@ fn apply_team_policy(
             e.reason
         ));
     }
-    // Inline ignores come from the object the finding is on; only annotated
-    // objects are indexed, by identity and (offline) file and document.
-    type Key = (Resource, Option<(String, usize)>);
-    let key_of = |m: &Manifest| -> Key {
-        let place = (!m.origin.file.starts_with("cluster:"))
-            .then(|| (m.origin.file.to_string(), m.origin.document));
-        (Resource::of(&m.value), place)
-    };
-    let inline: std::collections::HashMap<Key, (Vec<String>, Option<String>)> = objects
-        .iter()
-        .filter_map(|m| suppress::inline_ignores(&m.value).map(|ignores| (key_of(m), ignores)))
-        .collect();
+    // Inline ignores come from the object the finding is on.
     let inline_for = |f: &Finding| {
         let place = f.source.as_ref().map(|s| (s.file.clone(), s.document));
         inline.get(&(f.resource.clone(), place))

@@ -1,7 +1,8 @@
 //! Turns one batch of objects (a set of files, or one cluster) into findings
 //! and workloads.
 use crate::diag::CliError;
-use crate::manifest::{self, InputError, Limits, Loaded, Source};
+use crate::manifest::{self, InputError, Limits, Loaded, Origin, Source};
+use crate::pipeline::suppress::{self, InlineIgnores};
 use crate::report::{self, Finding, Resource, Workload};
 use crate::timings::Timings;
 use podauth_policies::{Bundle, Evaluation, Evaluator, InputDocument, Parameters};
@@ -32,7 +33,8 @@ impl Engine {
     }
 }
 
-/// Objects evaluated together: they are each other's lookup context.
+/// Objects evaluated together: they are each other's lookup context. Every
+/// reader of a batch has already taught the redactor its credential values.
 pub struct Batch {
     pub loaded: Loaded,
     /// The kubeconfig context, in live mode.
@@ -48,6 +50,15 @@ pub struct Evaluated {
     pub workloads: Vec<Workload>,
     pub errors: Vec<InputError>,
     pub objects_read: usize,
+    pub files_read: usize,
+    pub inline_ignores: InlineIgnores,
+}
+
+/// What the report still reads of an object under review once its parsed
+/// document is converted for the engine and dropped.
+struct Reviewed {
+    origin: Origin,
+    resource: Resource,
 }
 
 /// Reads `-f` sources (files, directories, `-`), keeping objects of the kinds the bundle reads.
@@ -129,22 +140,40 @@ pub fn empty_input_errors(loaded: &Loaded, allow_empty: bool) -> Vec<InputError>
     errors
 }
 
+/// Evaluates a batch, consuming it: each parsed document is dropped as soon
+/// as the engine's copy is made, so the objects are held once, not twice.
 pub fn evaluate(
     bundle: &Bundle,
     evaluator: &Engine,
-    batch: &Batch,
+    batch: Batch,
     mut parameters: Parameters,
     timings: &mut Timings,
 ) -> Result<Evaluated, CliError> {
-    let loaded = &batch.loaded;
-    parameters.inventory_complete = batch.inventory_complete;
+    let Batch {
+        mut loaded,
+        cluster,
+        inventory_complete,
+        context,
+    } = batch;
+    parameters.inventory_complete = inventory_complete;
+    let manifests = std::mem::take(&mut loaded.manifests);
+    let mut reviewed = Vec::with_capacity(manifests.len());
+    let mut inline_ignores = InlineIgnores::new();
     let doc = timings.phase("normalise", || -> Result<InputDocument, CliError> {
         let mut doc = InputDocument::new(&parameters);
-        for m in &loaded.manifests {
+        for m in manifests {
             doc.push_object(&m.value)
                 .map_err(|e| CliError::new(format!("{e:#}")))?;
+            let resource = Resource::of(&m.value);
+            if let Some(ignores) = suppress::inline_ignores(&m.value) {
+                inline_ignores.insert(suppress::ignore_key(resource.clone(), &m.origin), ignores);
+            }
+            reviewed.push(Reviewed {
+                origin: m.origin,
+                resource,
+            });
         }
-        for m in &batch.context {
+        for m in context {
             doc.push_context(&m.value)
                 .map_err(|e| CliError::new(format!("{e:#}")))?;
         }
@@ -155,36 +184,28 @@ pub fn evaluate(
         .map_err(|e| {
             CliError::new(format!("{e:#}")).hint("this is a bug in a policy; please report it")
         })?;
+    drop(doc);
 
-    crate::redact::learn(
-        loaded
-            .manifests
-            .iter()
-            .chain(&batch.context)
-            .map(|m| &m.value),
-    );
     let source_of = |index: usize, path: &str| {
-        if batch.cluster.is_some() {
+        if cluster.is_some() {
             return None;
         }
-        loaded.manifests.get(index).map(|m| report::Source {
-            file: m.origin.file.to_string(),
-            line: loaded.line_of(&m.origin, path),
-            document: m.origin.document,
+        reviewed.get(index).map(|r| report::Source {
+            file: r.origin.file.to_string(),
+            line: loaded.line_of(&r.origin, path),
+            document: r.origin.document,
         })
     };
     let mut findings = Vec::with_capacity(evaluation.findings.len());
     for raw in evaluation.findings {
         // A finding for a rule or object that does not exist is a bug (in a
         // policy, or in how refs are remapped): fail loudly, never drop it.
-        let (Some(rule), Some(manifest)) =
-            (bundle.rule(&raw.rule), loaded.manifests.get(raw.object))
-        else {
+        let (Some(rule), Some(object)) = (bundle.rule(&raw.rule), reviewed.get(raw.object)) else {
             return Err(CliError::new(format!(
                 "{} reported a finding for object {} of {} under review (rule known: {}): {}",
                 raw.rule,
                 raw.object,
-                loaded.manifests.len(),
+                reviewed.len(),
                 bundle.rule(&raw.rule).is_some(),
                 crate::redact::scrub(&raw.message)
             ))
@@ -195,15 +216,15 @@ pub fn evaluate(
             name: rule.meta.name.clone(),
             severity: raw.severity.unwrap_or(rule.meta.severity),
             title: rule.meta.title.clone(),
-            resource: Resource::of(&manifest.value),
-            cluster: batch.cluster.clone(),
+            resource: object.resource.clone(),
+            cluster: cluster.clone(),
             source: source_of(raw.object, &raw.path),
             path: raw.path,
             message: crate::redact::scrub(&raw.message).into_owned(),
             remediation: rule.meta.remediation.clone(),
         });
     }
-    let workloads = workloads(&evaluation.workloads, batch, &source_of);
+    let workloads = workloads(&evaluation.workloads, &reviewed, &cluster, &source_of);
     let errors = loaded
         .errors
         .iter()
@@ -216,13 +237,16 @@ pub fn evaluate(
         findings,
         workloads,
         errors,
-        objects_read: loaded.manifests.len() + loaded.skipped_unknown_kinds,
+        objects_read: reviewed.len() + loaded.skipped_unknown_kinds,
+        files_read: loaded.files_read,
+        inline_ignores,
     })
 }
 
 fn workloads(
     value: &serde_json::Value,
-    batch: &Batch,
+    reviewed: &[Reviewed],
+    cluster: &Option<String>,
     source_of: &dyn Fn(usize, &str) -> Option<report::Source>,
 ) -> Vec<Workload> {
     let Some(items) = value.as_array() else {
@@ -232,11 +256,11 @@ fn workloads(
         .iter()
         .filter_map(|w| {
             let index = usize::try_from(w.get("ref")?.as_u64()?).ok()?;
-            let manifest = batch.loaded.manifests.get(index)?;
+            let object = reviewed.get(index)?;
             let s = |k: &str| w.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
             Some(Workload {
-                resource: Resource::of(&manifest.value),
-                cluster: batch.cluster.clone(),
+                resource: object.resource.clone(),
+                cluster: cluster.clone(),
                 source: source_of(index, ""),
                 service_account: s("serviceAccount"),
                 methods: w

@@ -2,10 +2,24 @@
 //! A suppressed finding is never dropped silently: it moves to the report's
 //! `suppressed` list with the reason, and is counted in the summary.
 use crate::config::{glob_match, parse_date, Exception};
-use crate::report::Finding;
+use crate::manifest::Origin;
+use crate::report::{Finding, Resource};
 
 pub const IGNORE_ANNOTATION: &str = "podauth.io/ignore";
 pub const REASON_ANNOTATION: &str = "podauth.io/ignore-reason";
+
+/// What an inline ignore is keyed by: the object, and offline its file and document.
+pub type IgnoreKey = (Resource, Option<(String, usize)>);
+
+/// The rule ids and reason of each annotated object under review.
+pub type InlineIgnores = std::collections::HashMap<IgnoreKey, (Vec<String>, Option<String>)>;
+
+/// The [`IgnoreKey`] of an object read from `origin`.
+pub fn ignore_key(resource: Resource, origin: &Origin) -> IgnoreKey {
+    let place =
+        (!origin.file.starts_with("cluster:")).then(|| (origin.file.to_string(), origin.document));
+    (resource, place)
+}
 
 /// The rule ids an object's `podauth.io/ignore` annotation lists, with its reason.
 pub fn inline_ignores(object: &serde_json::Value) -> Option<(Vec<String>, Option<String>)> {
