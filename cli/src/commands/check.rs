@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::diag::{self, CliError};
 use crate::manifest::Manifest;
 use crate::pipeline::baseline::Baseline;
-use crate::pipeline::evaluate::{self, Batch, Engine};
+use crate::pipeline::evaluate::{self, Engine, Prepared};
 use crate::pipeline::live_source;
 use crate::pipeline::suppress;
 use crate::printers::{self, PrintOptions};
@@ -54,40 +54,38 @@ pub fn run(args: &CheckArgs, color: bool) -> Result<Exit, CliError> {
         }
     };
 
-    let (batches, mut errors, degraded) = if args.filenames.is_empty() {
+    let (inputs, mut errors, degraded) = if args.filenames.is_empty() {
         let live = timings.phase("read", || {
             live_source::read_clusters(&args.cluster, &bundle)
         })?;
-        (live.batches, live.errors, live.degraded)
+        let inputs = timings.phase("normalise", || {
+            live.batches
+                .into_iter()
+                .map(|batch| Prepared::of(batch, settings.parameters()))
+                .collect::<Result<Vec<_>, _>>()
+        })?;
+        (inputs, live.errors, live.degraded)
     } else {
-        let mut loaded =
-            evaluate::load_files(&args.filenames, args.max_file_size, &bundle, &mut timings);
-        let empty = evaluate::empty_input_errors(&loaded, args.allow_empty);
-        loaded.errors.extend(empty);
-        let context = context_from(args, &bundle, &mut timings);
-        (
-            vec![Batch {
-                loaded,
-                cluster: None,
-                inventory_complete: false,
-                context,
-            }],
-            Vec::new(),
-            Default::default(),
-        )
-    };
-    let live = args.filenames.is_empty();
-    let clusters = batches.len();
-    let (mut findings, mut workloads, mut objects, mut files) = (Vec::new(), Vec::new(), 0, 0);
-    let mut inline_ignores = suppress::InlineIgnores::new();
-    for batch in batches {
-        let part = evaluate::evaluate(
+        let mut prepared = evaluate::prepare_files(
+            &args.filenames,
+            args.max_file_size,
             &bundle,
-            &evaluator,
-            batch,
-            settings.parameters(),
+            &settings.parameters(),
             &mut timings,
         )?;
+        let empty =
+            evaluate::empty_input_errors(&prepared.loaded, prepared.len(), args.allow_empty);
+        prepared.loaded.errors.extend(empty);
+        let context = context_from(args, &bundle, &mut timings);
+        timings.phase("normalise", || prepared.add_context(context))?;
+        (vec![prepared], Vec::new(), Default::default())
+    };
+    let live = args.filenames.is_empty();
+    let clusters = inputs.len();
+    let (mut findings, mut workloads, mut objects, mut files) = (Vec::new(), Vec::new(), 0, 0);
+    let mut inline_ignores = suppress::InlineIgnores::new();
+    for prepared in inputs {
+        let part = evaluate::evaluate(&bundle, &evaluator, prepared, &mut timings)?;
         findings.extend(part.findings);
         workloads.extend(part.workloads);
         errors.extend(part.errors);

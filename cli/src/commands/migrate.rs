@@ -250,7 +250,7 @@ fn read_input(
             bundle,
             &mut Timings::disabled(),
         );
-        let empty = evaluate::empty_input_errors(&loaded, args.allow_empty);
+        let empty = evaluate::empty_input_errors(&loaded, loaded.manifests.len(), args.allow_empty);
         loaded.errors.extend(empty);
         let batch = Batch {
             loaded,

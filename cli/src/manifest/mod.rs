@@ -92,7 +92,7 @@ impl Loaded {
             .unwrap_or(origin.line)
     }
 
-    fn merge(&mut self, other: Loaded) {
+    pub fn merge(&mut self, other: Loaded) {
         self.manifests.extend(other.manifests);
         self.texts.extend(other.texts);
         self.errors.extend(other.errors);

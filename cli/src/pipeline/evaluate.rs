@@ -61,6 +61,80 @@ struct Reviewed {
     resource: Resource,
 }
 
+/// A batch ready to evaluate: its objects converted for the engine, each
+/// parsed document dropped as soon as it is converted, so the objects are
+/// held once, not twice (and while reading files, only a few files' parsed
+/// documents at a time).
+pub struct Prepared {
+    /// What was read, without its objects: file texts (to locate finding
+    /// lines), errors and counts.
+    pub loaded: Loaded,
+    cluster: Option<String>,
+    doc: InputDocument,
+    reviewed: Vec<Reviewed>,
+    inline_ignores: InlineIgnores,
+}
+
+impl Prepared {
+    pub fn new(parameters: &Parameters, cluster: Option<String>) -> Prepared {
+        Prepared {
+            loaded: Loaded::default(),
+            cluster,
+            doc: InputDocument::new(parameters),
+            reviewed: Vec::new(),
+            inline_ignores: InlineIgnores::new(),
+        }
+    }
+
+    /// A whole batch (a cluster read, or files already loaded).
+    pub fn of(batch: Batch, mut parameters: Parameters) -> Result<Prepared, CliError> {
+        parameters.inventory_complete = batch.inventory_complete;
+        let mut prepared = Prepared::new(&parameters, batch.cluster);
+        prepared.add(batch.loaded)?;
+        prepared.add_context(batch.context)?;
+        Ok(prepared)
+    }
+
+    /// Objects under review, in the order read.
+    pub fn len(&self) -> usize {
+        self.reviewed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reviewed.is_empty()
+    }
+
+    /// Adds what was read, converting and dropping each object.
+    pub fn add(&mut self, mut loaded: Loaded) -> Result<(), CliError> {
+        for m in std::mem::take(&mut loaded.manifests) {
+            self.doc
+                .push_object(&m.value)
+                .map_err(|e| CliError::new(format!("{e:#}")))?;
+            let resource = Resource::of(&m.value);
+            if let Some(ignores) = suppress::inline_ignores(&m.value) {
+                self.inline_ignores
+                    .insert(suppress::ignore_key(resource.clone(), &m.origin), ignores);
+            }
+            self.reviewed.push(Reviewed {
+                origin: m.origin,
+                resource,
+            });
+        }
+        self.loaded.merge(loaded);
+        Ok(())
+    }
+
+    /// Adds objects only looked up, never reviewed (`--context-from`).
+    pub fn add_context(&mut self, context: Vec<manifest::Manifest>) -> Result<(), CliError> {
+        for m in context {
+            self.doc
+                .push_context(&m.value)
+                .map_err(|e| CliError::new(format!("{e:#}")))?;
+        }
+        Ok(())
+    }
+}
+
 /// Reads `-f` sources (files, directories, `-`), keeping objects of the kinds the bundle reads.
 pub fn load_files(
     filenames: &[String],
@@ -69,7 +143,27 @@ pub fn load_files(
     timings: &mut Timings,
 ) -> Loaded {
     let kinds = bundle.supported_kinds();
-    load_kinds(filenames, max_file_mib, &|k| kinds.contains(k), timings)
+    load_all(filenames, max_file_mib, &|k| kinds.contains(k), timings)
+}
+
+/// [`load_files`], each object converted for the engine as its file is read.
+pub fn prepare_files(
+    filenames: &[String],
+    max_file_mib: u64,
+    bundle: &Bundle,
+    parameters: &Parameters,
+    timings: &mut Timings,
+) -> Result<Prepared, CliError> {
+    let kinds = bundle.supported_kinds();
+    let mut prepared = Prepared::new(parameters, None);
+    load_parts(
+        filenames,
+        max_file_mib,
+        &|k| kinds.contains(k),
+        timings,
+        &mut |part, timings| timings.phase("normalise", || prepared.add(part)),
+    )?;
+    Ok(prepared)
 }
 
 /// Reads `--context-from` sources, keeping only the kinds rules look up
@@ -92,28 +186,60 @@ pub fn load_context(
         .iter()
         .flat_map(|p| crate::migrate::review_context(p).unwrap_or_else(|| vec![p.clone()]))
         .collect();
-    load_kinds(&paths, max_file_mib, &looked_up, timings)
+    load_all(&paths, max_file_mib, &looked_up, timings)
 }
 
-fn load_kinds(
+fn load_all(
     paths: &[String],
     max_file_mib: u64,
     keep: &(dyn Fn(&str) -> bool + Sync),
     timings: &mut Timings,
 ) -> Loaded {
+    let mut loaded = Loaded::default();
+    let Ok(()) = load_parts::<std::convert::Infallible>(
+        paths,
+        max_file_mib,
+        keep,
+        timings,
+        &mut |part, _| {
+            loaded.merge(part);
+            Ok(())
+        },
+    );
+    loaded
+}
+
+/// Reads `paths` a few files at a time (one per thread, parsed in parallel)
+/// and hands each part to `take` once the redactor has learned its values, so
+/// a caller that converts the objects never holds every parsed document.
+fn load_parts<E>(
+    paths: &[String],
+    max_file_mib: u64,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+    timings: &mut Timings,
+    take: &mut dyn FnMut(Loaded, &mut Timings) -> Result<(), E>,
+) -> Result<(), E> {
     let sources: Vec<Source> = paths.iter().map(|f| Source::parse(f)).collect();
     let limits = Limits::for_file_size(max_file_mib.saturating_mul(1024 * 1024));
-    let loaded = manifest::load_timed(&sources, &limits, keep, timings);
-    for w in &loaded.warnings {
-        crate::diag::warning(&w.to_string());
+    let (files, expanded) = timings.phase("discover", || manifest::expand_sources(&sources));
+    let mut take_part = |part: Loaded, timings: &mut Timings| {
+        for w in &part.warnings {
+            crate::diag::warning(&w.to_string());
+        }
+        crate::redact::learn(part.manifests.iter().map(|m| &m.value));
+        take(part, timings)
+    };
+    take_part(expanded, timings)?;
+    for chunk in files.chunks(rayon::current_num_threads().max(1)) {
+        let part = manifest::load_timed(chunk, &limits, keep, timings);
+        take_part(part, timings)?;
     }
-    crate::redact::learn(loaded.manifests.iter().map(|m| &m.value));
-    loaded
+    Ok(())
 }
 
 /// No silent green: a directory with no manifest file, or sources with no
 /// object at all, are input errors unless `--allow-empty` says that is expected.
-pub fn empty_input_errors(loaded: &Loaded, allow_empty: bool) -> Vec<InputError> {
+pub fn empty_input_errors(loaded: &Loaded, objects: usize, allow_empty: bool) -> Vec<InputError> {
     if allow_empty {
         return Vec::new();
     }
@@ -128,7 +254,7 @@ pub fn empty_input_errors(loaded: &Loaded, allow_empty: bool) -> Vec<InputError>
             message: format!("directory holds no manifest file (.yaml, .yml, .json); {hint}"),
         })
         .collect();
-    let no_objects = loaded.manifests.is_empty() && loaded.skipped_unknown_kinds == 0;
+    let no_objects = objects == 0 && loaded.skipped_unknown_kinds == 0;
     if errors.is_empty() && loaded.errors.is_empty() && no_objects {
         errors.push(InputError {
             file: "-f".into(),
@@ -140,45 +266,21 @@ pub fn empty_input_errors(loaded: &Loaded, allow_empty: bool) -> Vec<InputError>
     errors
 }
 
-/// Evaluates a batch, consuming it: each parsed document is dropped as soon
-/// as the engine's copy is made, so the objects are held once, not twice.
+/// Evaluates a prepared batch. The engine's copy of the objects is dropped
+/// before the report is built.
 pub fn evaluate(
     bundle: &Bundle,
     evaluator: &Engine,
-    batch: Batch,
-    mut parameters: Parameters,
+    prepared: Prepared,
     timings: &mut Timings,
 ) -> Result<Evaluated, CliError> {
-    let Batch {
-        mut loaded,
+    let Prepared {
+        loaded,
         cluster,
-        inventory_complete,
-        context,
-    } = batch;
-    parameters.inventory_complete = inventory_complete;
-    let manifests = std::mem::take(&mut loaded.manifests);
-    let mut reviewed = Vec::with_capacity(manifests.len());
-    let mut inline_ignores = InlineIgnores::new();
-    let doc = timings.phase("normalise", || -> Result<InputDocument, CliError> {
-        let mut doc = InputDocument::new(&parameters);
-        for m in manifests {
-            doc.push_object(&m.value)
-                .map_err(|e| CliError::new(format!("{e:#}")))?;
-            let resource = Resource::of(&m.value);
-            if let Some(ignores) = suppress::inline_ignores(&m.value) {
-                inline_ignores.insert(suppress::ignore_key(resource.clone(), &m.origin), ignores);
-            }
-            reviewed.push(Reviewed {
-                origin: m.origin,
-                resource,
-            });
-        }
-        for m in context {
-            doc.push_context(&m.value)
-                .map_err(|e| CliError::new(format!("{e:#}")))?;
-        }
-        Ok(doc)
-    })?;
+        doc,
+        reviewed,
+        inline_ignores,
+    } = prepared;
     let evaluation = timings
         .phase("evaluate", || evaluator.evaluate(&doc))
         .map_err(|e| {
