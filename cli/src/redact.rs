@@ -18,7 +18,9 @@ use std::sync::{OnceLock, RwLock};
 #[derive(Default)]
 pub struct Redactor {
     secrets: BTreeSet<String>,
-    matcher: Option<AhoCorasick>,
+    /// Built on the first search after the secrets change, not on every
+    /// [`learn`]: live mode and batches learn many times before they write.
+    matcher: OnceLock<Option<AhoCorasick>>,
     /// Fake credentials of the bundled rule examples, which exports ship on
     /// purpose (a gator suite must still trip PA101 on them).
     allowed: BTreeSet<String>,
@@ -43,15 +45,24 @@ impl Redactor {
             }
         }
         if self.secrets.len() != before {
-            self.matcher = Some(AhoCorasick::new(&self.secrets).expect("valid patterns"));
+            self.matcher = OnceLock::new();
         }
+    }
+
+    fn matcher(&self) -> Option<&AhoCorasick> {
+        self.matcher
+            .get_or_init(|| {
+                (!self.secrets.is_empty())
+                    .then(|| AhoCorasick::new(&self.secrets).expect("valid patterns"))
+            })
+            .as_ref()
     }
 
     /// Byte ranges of credential material in `text`: learned values and
     /// [`credentials::credential_spans`]. Sorted, merged.
     pub fn spans(&self, text: &str) -> Vec<Range<usize>> {
         let mut spans = credentials::credential_spans(text);
-        if let Some(matcher) = &self.matcher {
+        if let Some(matcher) = self.matcher() {
             spans.extend(matcher.find_iter(text).map(|m| m.range()));
         }
         if !self.allowed.is_empty() {
@@ -111,11 +122,10 @@ fn add_text(text: &str, found: &mut BTreeSet<String>) {
     }
 }
 
-/// A name whose literal value is a credential: the env vars, secret-key names.
+/// A name whose literal value is a credential: the env vars, secret-key and
+/// session-token names (as entries or as flags).
 fn credential_name(name: &str) -> bool {
-    credentials::CREDENTIAL_ENV.contains(&name)
-        || credentials::secret_key_name(name)
-        || credentials::secret_flag(&format!("--{name}"))
+    credentials::CREDENTIAL_ENV.contains(&name) || credentials::secret_or_token_name(name)
 }
 
 fn collect_secret_data(object: &Value, found: &mut BTreeSet<String>) {
@@ -163,11 +173,11 @@ fn collect(value: &Value, found: &mut BTreeSet<String>) {
             items.iter().for_each(|v| collect(v, found));
         }
         Value::Object(map) => {
-            if let (Some(Value::String(name)), Some(Value::String(v))) =
-                (map.get("name"), map.get("value"))
-            {
+            if let Some(Value::String(name)) = map.get("name") {
                 if credential_name(name) {
-                    add_secret(v, found);
+                    if let Some(Value::String(v)) = map.get("value") {
+                        add_secret(v, found);
+                    }
                 }
             }
             for (key, v) in map {
