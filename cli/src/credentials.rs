@@ -145,19 +145,30 @@ pub fn contains_access_key_id(text: &str) -> bool {
     !access_key_ids(text).is_empty()
 }
 
-/// Names of a secret access key, lower-cased without `-` and `_` (credentials.rego).
-const SECRET_KEY_NAMES: [&str; 3] = ["awssecretaccesskey", "secretaccesskey", "awssecretkey"];
+/// What a secret-named entry, env var or flag holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SecretName {
+    AccessKey,
+    SessionToken,
+}
 
-/// Names of a session token, in the same form.
-const SESSION_TOKEN_NAMES: [&str; 2] = ["awssessiontoken", "sessiontoken"];
+/// The names of secrets, lower-cased without `-` and `_` (credentials.rego).
+const SECRET_NAMES: [(&str, SecretName); 5] = [
+    ("awssecretaccesskey", SecretName::AccessKey),
+    ("secretaccesskey", SecretName::AccessKey),
+    ("awssecretkey", SecretName::AccessKey),
+    ("awssessiontoken", SecretName::SessionToken),
+    ("sessiontoken", SecretName::SessionToken),
+];
 
-/// Whether `name`, lower-cased and without `-` and `_`, is one of `normalized`
-/// (ASCII). Compared in a stack buffer: this runs on every key of every object.
-fn normalized_name_in(name: &str, normalized: &[&str]) -> bool {
+/// The secret `name` names, if any: `name` lower-cased and without `-` and
+/// `_`, looked up in [`SECRET_NAMES`]. Normalised in a stack buffer, since
+/// this runs on every key of every object.
+fn secret_name(name: &str) -> Option<SecretName> {
     let mut buf = [0u8; 24];
     let mut len = 0;
-    // False once the name cannot be a candidate: every candidate is ASCII
-    // and shorter than the buffer.
+    // False once the name cannot be one: every entry is ASCII and shorter
+    // than the buffer.
     let mut push = |c: char| {
         if c == '-' || c == '_' {
             return true;
@@ -169,28 +180,34 @@ fn normalized_name_in(name: &str, normalized: &[&str]) -> bool {
         len += 1;
         true
     };
-    for c in name.chars() {
-        let fits = if c.is_ascii() {
-            push(c.to_ascii_lowercase())
-        } else {
-            c.to_lowercase().all(&mut push)
-        };
-        if !fits {
-            return false;
+    let fits = if name.is_ascii() {
+        let bytes = name.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && push(char::from(bytes[i].to_ascii_lowercase())) {
+            i += 1;
         }
+        i == bytes.len()
+    } else {
+        name.chars().flat_map(char::to_lowercase).all(&mut push)
+    };
+    if !fits {
+        return None;
     }
-    normalized.iter().any(|n| n.as_bytes() == &buf[..len])
+    SECRET_NAMES
+        .iter()
+        .find(|(n, _)| n.as_bytes() == &buf[..len])
+        .map(|(_, what)| *what)
 }
 
 /// An entry or env name that holds a secret access key (credentials.rego).
 pub fn secret_key_name(key: &str) -> bool {
-    normalized_name_in(key, &SECRET_KEY_NAMES)
+    secret_name(key) == Some(SecretName::AccessKey)
 }
 
 /// An entry, env or flag name (without its dashes) whose value is a secret
 /// access key or a session token.
 pub fn secret_or_token_name(name: &str) -> bool {
-    secret_key_name(name) || normalized_name_in(name, &SESSION_TOKEN_NAMES)
+    secret_name(name).is_some()
 }
 
 /// A command-line flag that takes a secret (`--aws-secret-access-key`).
