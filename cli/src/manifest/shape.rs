@@ -279,9 +279,19 @@ fn find_violation<'v>(v: &'v Value, pattern: &'static str, ty: Ty) -> Option<Vio
             _ => None,
         }
     } else {
-        let child = v.as_object()?.get(first)?;
+        let child = field(v.as_object()?, first)?;
         under(Step::Key(first), child)
     }
+}
+
+/// `map[key]`. Object mappings are small, and a scan compares a few short
+/// keys where a lookup hashes the key first; large ones (data, labels) are
+/// looked up.
+fn field<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() > 16 {
+        return map.get(key);
+    }
+    map.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// Appends a key in the finding path syntax (`a.b`, `a["x.y/z"]`).
