@@ -228,6 +228,9 @@ crossplane_groups := {"eks.aws.upbound.io", "eks.aws.m.upbound.io"}
 # ACK's kind, and Terraform associations the CLI converts with ACK's field names.
 ack_association_groups := {"eks.services.k8s.aws", "podauth.io"}
 
+# The kinds association_entries reads: objects of any other kind declare none.
+association_kinds := {"PodIdentityAssociation", "ClusterConfig"}
+
 # Normalised associations declared by one object: the ACK and Crossplane
 # PodIdentityAssociation kinds (and Terraform's, converted by the CLI), and
 # eksctl ClusterConfig iam.podIdentityAssociations.
@@ -275,6 +278,9 @@ associations_in_scope if count(pod_identity_associations) > 0
 # --- IRSA ---
 
 irsa_annotation := "eks.amazonaws.com/role-arn"
+
+# Where findings point for that annotation, rendered once.
+irsa_annotation_path := path(["metadata", "annotations", irsa_annotation])
 
 # Role ARN of a ServiceAccount object's IRSA annotation.
 irsa_role(sa) := k8s_annotation if {

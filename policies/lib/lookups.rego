@@ -22,4 +22,5 @@ index := {
 	"iam_roles": data.podauth.lib.iam.roles,
 	"untrusting_irsa": data.podauth.lib.iam.untrusting_irsa,
 	"context_identities": data.podauth.lib.iam.context_identities,
+	"context_role_users": data.podauth.lib.iam.context_role_users,
 }

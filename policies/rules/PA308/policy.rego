@@ -51,7 +51,7 @@ other_account(arn) := account if {
 	account != cluster_account
 }
 
-deny contains result.finding(ref, k8s.path(["metadata", "annotations", data.podauth.lib.k8s.irsa_annotation]), msg) if {
+deny contains result.finding(ref, data.podauth.lib.k8s.irsa_annotation_path, msg) if {
 	some ref, sa in data.podauth.lib.objects.review
 	sa.kind == "ServiceAccount"
 	role := k8s.irsa_role(sa)
