@@ -23,4 +23,6 @@ index := {
 	"untrusting_irsa": data.podauth.lib.iam.untrusting_irsa,
 	"context_identities": data.podauth.lib.iam.context_identities,
 	"context_role_users": data.podauth.lib.iam.context_role_users,
+	"kube_system_in_scope": data.podauth.lib.identity.kube_system_in_scope,
+	"agent_present": data.podauth.lib.identity.agent_present,
 }
