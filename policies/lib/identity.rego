@@ -119,7 +119,7 @@ pod_identity_use(pod) := {
 	"path": service_account_path(pod),
 	"how": sprintf("ServiceAccount %q has a Pod Identity association", [pod.service_account]),
 } if {
-	data.podauth.lib.k8s.pod_identity_keys[k8s.key(pod.namespace, pod.service_account)]
+	data.podauth.lib.k8s.pod_identity_keys[pod.sa_key]
 } else := {
 	"pod": pod,
 	"path": agent_env_path[pod.ref],

@@ -263,9 +263,19 @@ association_entries(obj) := [{
 	obj.kind == "ClusterConfig"
 } else := []
 
+# The association entries of each reviewed object that declares any, by ref:
+# computed once for the rules that report on associations.
+reviewed_associations[ref] := entries if {
+	some ref, obj in data.podauth.lib.objects.review
+	association_kinds[obj.kind]
+	entries := association_entries(obj)
+	count(entries) > 0
+}
+
 pod_identity_associations := idx if idx := data.podauth.lib.objects.prebuilt.pod_identity_associations
 else := [a |
 	some obj in data.podauth.lib.objects.context
+	association_kinds[obj.kind]
 	some a in association_entries(obj)
 ]
 
