@@ -301,7 +301,8 @@ irsa_role(sa) := k8s_annotation if {
 }
 
 # eksctl ClusterConfig iam.serviceAccounts[] declare IRSA service accounts too.
-eksctl_irsa_keys contains key(object.get(sa.metadata, "namespace", "default"), sa.metadata.name) if {
+eksctl_irsa_keys := idx if idx := data.podauth.lib.objects.prebuilt.eksctl_irsa_keys
+else := {key(object.get(sa.metadata, "namespace", "default"), sa.metadata.name) |
 	some obj in data.podauth.lib.objects.context
 	obj.kind == "ClusterConfig"
 	some sa in obj.iam.serviceAccounts
