@@ -17,6 +17,8 @@ fn main() {
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     let guest = manifest_dir.join("../guest");
     let policies = manifest_dir.join("../../policies");
+    // The guest evaluates with the vendored regorus (vendor/regorus/PODAUTH-PATCH.md).
+    let regorus = manifest_dir.join("../../vendor/regorus");
     for path in [
         guest.join("src"),
         guest.join("Cargo.toml"),
@@ -30,6 +32,8 @@ fn main() {
         policies.join("build.rs"),
         policies.join("Cargo.toml"),
         manifest_dir.join("src/postlink.rs"),
+        regorus.join("src"),
+        regorus.join("Cargo.toml"),
     ] {
         println!("cargo:rerun-if-changed={}", path.display());
     }

@@ -105,10 +105,6 @@ fn state() -> &'static State {
         std::panic::set_hook(Box::new(|info| abort_with(&format!("podauth: {info}"))));
         let built = build_state().unwrap_or_else(|e| abort_with(&format!("podauth: {e}")));
         *slot = Some(built);
-        warm_up(
-            slot.as_ref()
-                .unwrap_or_else(|| abort_with("podauth: no state")),
-        );
     }
     slot.as_ref()
         .unwrap_or_else(|| abort_with("podauth: no state"))
@@ -132,6 +128,7 @@ fn build_state() -> Result<State, String> {
     engine
         .eval_rule("data.podauth.deny".into())
         .map_err(|e| format!("preparing: {e}"))?;
+    warm_up(&mut engine);
     Ok(State {
         engine,
         order: entrypoint_order(),
@@ -140,23 +137,26 @@ fn build_state() -> Result<State, String> {
 
 const WARM_UP_INPUT: &str = r#"{"objects":[{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w","namespace":"n","annotations":{"a":"b"}},"spec":{"template":{"metadata":{"labels":{"app":"w"}},"spec":{"serviceAccountName":"sa","containers":[{"name":"c","image":"r/i:1","env":[{"name":"AWS_ACCESS_KEY_ID","value":"AKIAIOSFODNN7EXAMPLE"},{"name":"AWS_REGION","value":"us-east-1"}]}]}}}},{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"sa","namespace":"n","annotations":{"eks.amazonaws.com/role-arn":"arn:aws:iam::111122223333:role/r"}}}],"context":[],"parameters":{}}"#;
 
-/// One evaluation of every entrypoint, so builtin tables, regex internals and
-/// other lazily built statics exist before the first checkpoint.
-fn warm_up(state: &State) {
+/// Evaluates every entrypoint on the persistent engine, with and without
+/// `data`, so builtin tables, regex internals and other lazily built statics
+/// exist before the first checkpoint, and so the interpreter's cache of what
+/// each call site resolves to is full: every clone (one per evaluation) starts
+/// with it.
+fn warm_up(engine: &mut Engine) {
     let input = Value::from_json_str(WARM_UP_INPUT).unwrap_or(Value::Undefined);
     let review = Value::from_json_str(
         r#"{"review":{"object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"n"},"spec":{"containers":[{"name":"c","image":"i","env":[{"name":"AWS_SECRET_ACCESS_KEY","value":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}]}]}}},"request":{"uid":"u","object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"n"},"spec":{"containers":[{"name":"c","image":"i"}]}}},"parameters":{}}"#,
     )
     .unwrap_or(Value::Undefined);
-    for id in 0..state.order.len() {
-        let input = if state.order[id] == 0 {
-            &input
-        } else {
-            &review
-        };
+    let data = Value::from_json_str(r#"{"kubernetes":{"serviceaccounts":{}}}"#)
+        .unwrap_or(Value::Undefined);
+    for canonical in 0..ENTRYPOINTS.len() {
+        let input = if canonical == 0 { &input } else { &review };
         // Errors surface again on the host's own evaluations.
-        let _ = evaluate(state, id, None, Some(input.clone()));
+        let _ = evaluate_on(engine, canonical, None, Some(input.clone()));
+        let _ = evaluate_on(engine, canonical, Some(&data), Some(input.clone()));
     }
+    engine.set_input(Value::new_object());
 }
 
 /// Evaluates entrypoint `id`, aborting on errors.
@@ -180,7 +180,16 @@ fn evaluate(
     let Some(&canonical) = state.order.get(id) else {
         return Err("internal: illegal entrypoint id".into());
     };
-    let mut engine = state.engine.clone();
+    evaluate_on(&mut state.engine.clone(), canonical, data, input)
+}
+
+/// Evaluates entrypoint `canonical` (an index of `ENTRYPOINTS`) on `engine`.
+fn evaluate_on(
+    engine: &mut Engine,
+    canonical: usize,
+    data: Option<&Value>,
+    input: Option<Value>,
+) -> Result<Value, String> {
     let rule = entrypoint_rule(ENTRYPOINTS[canonical]);
     let data_keys: Vec<Value> = data
         .and_then(|d| d.as_object().ok())
