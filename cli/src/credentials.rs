@@ -8,7 +8,7 @@
 //! documentation keys, secrets named on a command line or in an `X=Y`
 //! assignment, and values shaped like a secret access key or a session token,
 //! wherever they appear in text we write.
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -22,25 +22,26 @@ pub const CREDENTIAL_ENV: [&str; 3] = [
 /// Access key id prefixes, as gitleaks and trufflehog define them.
 const KEY_ID: &str = r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}";
 
-fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).expect("valid regex"))
+/// The compiled `pattern`, built on first use (the pattern is only formatted then).
+fn regex(cell: &'static OnceLock<Regex>, pattern: impl FnOnce() -> String) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(&pattern()).expect("valid regex"))
 }
 
 /// Maximal runs of `[A-Z0-9]` long enough to be a key id (aws.rego).
 fn key_id_run_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    regex(&RE, "[A-Z0-9]{20,}")
+    regex(&RE, || "[A-Z0-9]{20,}".into())
 }
 
 fn exact_key_id_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    regex(&RE, &format!("^{KEY_ID}$"))
+    regex(&RE, || format!("^{KEY_ID}$"))
 }
 
 /// Any key id, even inside a longer token (redaction only).
 fn key_id_anywhere_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    regex(&RE, KEY_ID)
+    regex(&RE, || KEY_ID.into())
 }
 
 /// Names a secret access key or session token goes by, in any spelling
@@ -51,52 +52,78 @@ const SECRET_NAME: &str = r"(?:aws[_-]?secret[_-]?access[_-]?key|secret[_-]?acce
 const SECRET_VALUE: &str = r#"([^\s"'`,;&|()$<>{}\[\]]{4,})"#;
 
 /// `NAME=value`, `NAME = value` (config files, shell assignments, `--flag=value`).
+fn assignment_pattern() -> String {
+    format!(r#"(?i)(?:^|[^A-Za-z0-9_]){SECRET_NAME}["']?[ \t]*=[ \t]*["']?{SECRET_VALUE}"#)
+}
+
 fn assignment_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    regex(
-        &RE,
-        &format!(r#"(?i)(?:^|[^A-Za-z0-9_]){SECRET_NAME}["']?[ \t]*=[ \t]*["']?{SECRET_VALUE}"#),
-    )
+    regex(&RE, assignment_pattern)
 }
 
 /// `--aws-secret-access-key value` (the split flag form, inside one string).
+fn flag_pattern() -> String {
+    format!(r#"(?i)--{SECRET_NAME}[ \t]+["']?{SECRET_VALUE}"#)
+}
+
 fn flag_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    regex(
-        &RE,
-        &format!(r#"(?i)--{SECRET_NAME}[ \t]+["']?{SECRET_VALUE}"#),
-    )
+    regex(&RE, flag_pattern)
 }
 
 /// A 40-character secret access key: base64 alphabet, mixed case and digits.
+const SECRET_SHAPE: &str = r"(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)";
+
 fn secret_shape_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    regex(
-        &RE,
-        r"(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)",
-    )
+    regex(&RE, || SECRET_SHAPE.into())
 }
 
 /// An STS session token: base64 carrying one of the prefixes STS issues.
+const SESSION_TOKEN: &str =
+    r"[A-Za-z0-9/+]*(?:FwoGZXIvYXdz|IQoJb3JpZ2luX2Vj|IQoGZXIvYXdz)[A-Za-z0-9/+]*={0,2}";
+
 fn session_token_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    regex(
-        &RE,
-        r"[A-Za-z0-9/+]*(?:FwoGZXIvYXdz|IQoJb3JpZ2luX2Vj|IQoGZXIvYXdz)[A-Za-z0-9/+]*={0,2}",
-    )
+    regex(&RE, || SESSION_TOKEN.into())
+}
+
+/// Every pattern [`credential_spans`] searches, as one set: a text none of
+/// them matches anywhere holds no credential span, so most strings cost one
+/// search instead of five (and no capture allocations).
+fn credential_shapes() -> &'static RegexSet {
+    static SET: OnceLock<RegexSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        RegexSet::new([
+            KEY_ID.to_string(),
+            assignment_pattern(),
+            flag_pattern(),
+            SECRET_SHAPE.to_string(),
+            SESSION_TOKEN.to_string(),
+        ])
+        .expect("valid regexes")
+    })
+}
+
+/// False only when no line of `text` can hold a credential span: none of the
+/// patterns of [`credential_spans`] matches anywhere in it. Each pattern that
+/// matches inside one line also matches in the text around it (a line break
+/// is a boundary character for their `^`/`$` alternatives), so a writer can
+/// pass a whole block of lines unexamined when this is false.
+pub fn may_hold_credential(text: &str) -> bool {
+    credential_shapes().is_match(text)
 }
 
 fn var_refs_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    regex(&RE, r"^(\$\([A-Za-z_][A-Za-z0-9_]*\))+$")
+    regex(&RE, || r"^(\$\([A-Za-z_][A-Za-z0-9_]*\))+$".into())
 }
 
 fn credentials_file_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    regex(
-        &RE,
-        r"(?m)^[ \t]*aws_secret_access_key[ \t]*=[ \t]*[^ \t\r\n]",
-    )
+    regex(&RE, || {
+        r"(?m)^[ \t]*aws_secret_access_key[ \t]*=[ \t]*[^ \t\r\n]".into()
+    })
 }
 
 /// Documentation keys such as `AKIAIOSFODNN7EXAMPLE` (gitleaks allowlist).
@@ -118,27 +145,74 @@ pub fn contains_access_key_id(text: &str) -> bool {
     !access_key_ids(text).is_empty()
 }
 
+/// What a secret-named entry, env var or flag holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SecretName {
+    AccessKey,
+    SessionToken,
+}
+
+/// The names of secrets, lower-cased without `-` and `_` (credentials.rego).
+const SECRET_NAMES: [(&str, SecretName); 5] = [
+    ("awssecretaccesskey", SecretName::AccessKey),
+    ("secretaccesskey", SecretName::AccessKey),
+    ("awssecretkey", SecretName::AccessKey),
+    ("awssessiontoken", SecretName::SessionToken),
+    ("sessiontoken", SecretName::SessionToken),
+];
+
+/// The secret `name` names, if any: `name` lower-cased and without `-` and
+/// `_`, looked up in [`SECRET_NAMES`]. Normalised in a stack buffer, since
+/// this runs on every key of every object.
+fn secret_name(name: &str) -> Option<SecretName> {
+    let mut buf = [0u8; 24];
+    let mut len = 0;
+    // False once the name cannot be one: every entry is ASCII and shorter
+    // than the buffer.
+    let mut push = |c: char| {
+        if c == '-' || c == '_' {
+            return true;
+        }
+        if !c.is_ascii() || len == buf.len() {
+            return false;
+        }
+        buf[len] = c as u8;
+        len += 1;
+        true
+    };
+    let fits = if name.is_ascii() {
+        let bytes = name.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && push(char::from(bytes[i].to_ascii_lowercase())) {
+            i += 1;
+        }
+        i == bytes.len()
+    } else {
+        name.chars().flat_map(char::to_lowercase).all(&mut push)
+    };
+    if !fits {
+        return None;
+    }
+    SECRET_NAMES
+        .iter()
+        .find(|(n, _)| n.as_bytes() == &buf[..len])
+        .map(|(_, what)| *what)
+}
+
 /// An entry or env name that holds a secret access key (credentials.rego).
 pub fn secret_key_name(key: &str) -> bool {
-    let n: String = key
-        .to_lowercase()
-        .chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .collect();
-    matches!(
-        n.as_str(),
-        "awssecretaccesskey" | "secretaccesskey" | "awssecretkey"
-    )
+    secret_name(key) == Some(SecretName::AccessKey)
+}
+
+/// An entry, env or flag name (without its dashes) whose value is a secret
+/// access key or a session token.
+pub fn secret_or_token_name(name: &str) -> bool {
+    secret_name(name).is_some()
 }
 
 /// A command-line flag that takes a secret (`--aws-secret-access-key`).
 pub fn secret_flag(arg: &str) -> bool {
-    arg.strip_prefix("--").is_some_and(|name| {
-        secret_key_name(name) || {
-            let n = name.to_lowercase().replace(['-', '_'], "");
-            matches!(n.as_str(), "awssessiontoken" | "sessiontoken")
-        }
-    })
+    arg.strip_prefix("--").is_some_and(secret_or_token_name)
 }
 
 /// A literal credential: non-empty and not only `$(VAR)` references (aws.rego).
@@ -310,6 +384,9 @@ fn shaped_like_secret(s: &str) -> bool {
 /// keys too), values after a secret's name (`NAME=value`, `--name value`),
 /// secret-access-key-shaped and session-token-shaped values. Sorted, merged.
 pub fn credential_spans(text: &str) -> Vec<Range<usize>> {
+    if !may_hold_credential(text) {
+        return Vec::new();
+    }
     let mut spans: Vec<Range<usize>> = Vec::new();
     spans.extend(key_id_anywhere_re().find_iter(text).map(|m| m.range()));
     for re in [assignment_re(), flag_re()] {
@@ -386,7 +463,12 @@ mod tests {
                 spans.iter().any(|r| &text[r.clone()] == secret),
                 "{text}: {spans:?}"
             );
+            // The gate a writer uses on whole blocks of lines sees it too.
+            assert!(may_hold_credential(&format!("a: b\n{text}\nc\n")), "{text}");
         }
+        assert!(!may_hold_credential(
+            "kind: Deployment\nimage: nginx:1.25.3-alpine\n"
+        ));
         for clean in [
             "AWS_SECRET_ACCESS_KEY=$(FROM_ENV)",
             "reads AWS_SECRET_ACCESS_KEY from Secret \"x\"",

@@ -18,7 +18,9 @@ use std::sync::{OnceLock, RwLock};
 #[derive(Default)]
 pub struct Redactor {
     secrets: BTreeSet<String>,
-    matcher: Option<AhoCorasick>,
+    /// Built on the first search after the secrets change, not on every
+    /// [`learn`]: live mode and batches learn many times before they write.
+    matcher: OnceLock<Option<AhoCorasick>>,
     /// Fake credentials of the bundled rule examples, which exports ship on
     /// purpose (a gator suite must still trip PA101 on them).
     allowed: BTreeSet<String>,
@@ -43,15 +45,24 @@ impl Redactor {
             }
         }
         if self.secrets.len() != before {
-            self.matcher = Some(AhoCorasick::new(&self.secrets).expect("valid patterns"));
+            self.matcher = OnceLock::new();
         }
+    }
+
+    fn matcher(&self) -> Option<&AhoCorasick> {
+        self.matcher
+            .get_or_init(|| {
+                (!self.secrets.is_empty())
+                    .then(|| AhoCorasick::new(&self.secrets).expect("valid patterns"))
+            })
+            .as_ref()
     }
 
     /// Byte ranges of credential material in `text`: learned values and
     /// [`credentials::credential_spans`]. Sorted, merged.
     pub fn spans(&self, text: &str) -> Vec<Range<usize>> {
         let mut spans = credentials::credential_spans(text);
-        if let Some(matcher) = &self.matcher {
+        if let Some(matcher) = self.matcher() {
             spans.extend(matcher.find_iter(text).map(|m| m.range()));
         }
         if !self.allowed.is_empty() {
@@ -74,6 +85,13 @@ impl Redactor {
     /// True when `text` holds a credential this redactor would mask.
     pub fn holds_credential(&self, text: &str) -> bool {
         !self.spans(text).is_empty()
+    }
+
+    /// False only when no line of `text` holds anything [`Redactor::spans`]
+    /// would find: no credential pattern and no learned value occurs anywhere
+    /// in it (see [`credentials::may_hold_credential`]).
+    fn may_hold_credential(&self, text: &str) -> bool {
+        credentials::may_hold_credential(text) || self.matcher().is_some_and(|m| m.is_match(text))
     }
 }
 
@@ -111,11 +129,10 @@ fn add_text(text: &str, found: &mut BTreeSet<String>) {
     }
 }
 
-/// A name whose literal value is a credential: the env vars, secret-key names.
+/// A name whose literal value is a credential: the env vars, secret-key and
+/// session-token names (as entries or as flags).
 fn credential_name(name: &str) -> bool {
-    credentials::CREDENTIAL_ENV.contains(&name)
-        || credentials::secret_key_name(name)
-        || credentials::secret_flag(&format!("--{name}"))
+    credentials::CREDENTIAL_ENV.contains(&name) || credentials::secret_or_token_name(name)
 }
 
 fn collect_secret_data(object: &Value, found: &mut BTreeSet<String>) {
@@ -163,11 +180,11 @@ fn collect(value: &Value, found: &mut BTreeSet<String>) {
             items.iter().for_each(|v| collect(v, found));
         }
         Value::Object(map) => {
-            if let (Some(Value::String(name)), Some(Value::String(v))) =
-                (map.get("name"), map.get("value"))
-            {
+            if let Some(Value::String(name)) = map.get("name") {
                 if credential_name(name) {
-                    add_secret(v, found);
+                    if let Some(Value::String(v)) = map.get("value") {
+                        add_secret(v, found);
+                    }
                 }
             }
             for (key, v) in map {
@@ -295,8 +312,12 @@ pub fn without_source_lines(message: &str) -> String {
 /// span lines (multi-line values are not collected), so line-wise is exact.
 pub struct ScrubbingWriter<W: Write> {
     inner: W,
+    /// The line not yet ended by a newline.
     line: Vec<u8>,
 }
+
+/// About how many bytes of whole lines [`ScrubbingWriter`] checks at once.
+const SCRUB_BLOCK: usize = 4096;
 
 impl<W: Write> ScrubbingWriter<W> {
     pub fn new(inner: W) -> Self {
@@ -306,19 +327,54 @@ impl<W: Write> ScrubbingWriter<W> {
         }
     }
 
-    fn write_line(&mut self) -> io::Result<()> {
-        let line = std::mem::take(&mut self.line);
-        self.inner.write_all(&scrub_bytes(&line))
+    /// Writes whole lines (`lines` ends with a newline, or is the last line),
+    /// block by block: a block in which nothing could be masked passes as it
+    /// is, in one search; the others are scrubbed line by line.
+    fn write_lines(&mut self, lines: &[u8]) -> io::Result<()> {
+        let mut at = 0;
+        while at < lines.len() {
+            let end = lines
+                .get(at + SCRUB_BLOCK..)
+                .and_then(|tail| tail.iter().position(|b| *b == b'\n'))
+                .map_or(lines.len(), |i| at + SCRUB_BLOCK + i + 1);
+            let block = &lines[at..end];
+            if block_is_clean(block) {
+                self.inner.write_all(block)?;
+            } else {
+                for line in block.split_inclusive(|b| *b == b'\n') {
+                    self.inner.write_all(&scrub_bytes(line))?;
+                }
+            }
+            at = end;
+        }
+        Ok(())
     }
+}
+
+/// True when no line of `block` holds anything [`scrub`] would mask (text
+/// that is not UTF-8 is checked line by line, as [`scrub_bytes`] treats it).
+fn block_is_clean(block: &[u8]) -> bool {
+    std::str::from_utf8(block).is_ok_and(|text| {
+        !global()
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .may_hold_credential(text)
+    })
 }
 
 impl<W: Write> Write for ScrubbingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut rest = buf;
-        while let Some(i) = rest.iter().position(|b| *b == b'\n') {
-            self.line.extend_from_slice(&rest[..=i]);
-            self.write_line()?;
-            rest = &rest[i + 1..];
+        let Some(last) = buf.iter().rposition(|b| *b == b'\n') else {
+            self.line.extend_from_slice(buf);
+            return Ok(buf.len());
+        };
+        let (whole, rest) = buf.split_at(last + 1);
+        if self.line.is_empty() {
+            self.write_lines(whole)?;
+        } else {
+            let mut lines = std::mem::take(&mut self.line);
+            lines.extend_from_slice(whole);
+            self.write_lines(&lines)?;
         }
         self.line.extend_from_slice(rest);
         Ok(buf.len())
@@ -326,7 +382,8 @@ impl<W: Write> Write for ScrubbingWriter<W> {
 
     fn flush(&mut self) -> io::Result<()> {
         if !self.line.is_empty() {
-            self.write_line()?;
+            let line = std::mem::take(&mut self.line);
+            self.write_lines(&line)?;
         }
         self.inner.flush()
     }
@@ -390,5 +447,31 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "key AKIA************3456 end\nnext"
         );
+    }
+
+    /// The writer checks blocks of lines at once: its output must be the
+    /// line-by-line scrub of the same text, wherever a credential sits.
+    #[test]
+    fn the_writer_scrubs_blocks_as_it_scrubs_lines() {
+        // A 40-character run that is not a secret (all lower case) right
+        // before a line that starts with one: across the line break the
+        // first run's match eats the newline the second one needs.
+        let tricky = "x aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz y\n";
+        let filler = "  \"path\": \"spec.template.spec.containers[0].env[0]\",\n".repeat(300);
+        let text = format!("{filler}{tricky}{filler}AKIAZ7QXFAKEKEY23456\n{filler}last");
+        let by_lines: String = text.split_inclusive('\n').map(|l| scrub(l)).collect();
+        assert!(!by_lines.contains("wJalrXUtnFEMI"), "{by_lines}");
+        assert!(!by_lines.contains("AKIAZ7QXFAKEKEY23456"));
+        for chunk in [1, 7, 4096, 5000, text.len()] {
+            let mut out = Vec::new();
+            {
+                let mut w = ScrubbingWriter::new(&mut out);
+                for part in text.as_bytes().chunks(chunk) {
+                    w.write_all(part).unwrap();
+                }
+                w.flush().unwrap();
+            }
+            assert!(String::from_utf8(out).unwrap() == by_lines, "chunk {chunk}");
+        }
     }
 }

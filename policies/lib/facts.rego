@@ -736,21 +736,24 @@ eso_target(es) := [k8s.namespace(es), es.spec.target.name] if {
 	es.spec.target.name != ""
 } else := [k8s.namespace(es), k8s.name(es)]
 
-eso_targets contains k8s.key(t[0], t[1]) if {
+# "namespace/secret" of every Secret an ExternalSecret in the context writes.
+# This and eso_secret_keys depend on the context alone: lookup indexes
+# (podauth.lib.lookups).
+eso_targets := idx if idx := data.podauth.lib.objects.prebuilt.eso_targets
+else := {k8s.key(t[0], t[1]) |
 	some es in external_secrets
 	t := eso_target(es)
 }
 
 # [namespace, secret, key] triples an ExternalSecret declares.
-eso_secret_keys contains [t[0], t[1], d.secretKey] if {
+eso_secret_keys := idx if idx := data.podauth.lib.objects.prebuilt.eso_secret_keys
+else := {[t[0], t[1], d.secretKey] |
 	some es in external_secrets
 	t := eso_target(es)
 	is_array(es.spec.data)
 	some d in es.spec.data
 	is_string(d.secretKey)
-}
-
-eso_secret_keys contains [t[0], t[1], k] if {
+} | {[t[0], t[1], k] |
 	some es in external_secrets
 	t := eso_target(es)
 	is_object(es.spec.target.template.data)

@@ -500,15 +500,22 @@ association_roles(obj, a) := roles_for_arn(a.role_arn) if {
 # ARN or reference, in the context or under review (admission engines keep the
 # reviewed object out of their inventory). `role` is the role's name (unique
 # per account).
-role_users := array.concat(
-	[{"role": arn_role_name(arn), "arn": arn, "namespace": k8s.namespace(sa), "service_account": k8s.name(sa), "via": "IRSA", "identity": identity(sa), "path": k8s.path(["metadata", "annotations", k8s.irsa_annotation])} |
-		some sa in known_objects
+role_users := array.concat(users_declared_by(review_only_role_objects), context_role_users)
+
+# The role users the context declares: a lookup index, built once per run.
+context_role_users := idx if idx := data.podauth.lib.objects.prebuilt.context_role_users
+else := users_declared_by(data.podauth.lib.objects.context)
+
+users_declared_by(objs) := array.concat(
+	[{"role": arn_role_name(arn), "arn": arn, "namespace": k8s.namespace(sa), "service_account": k8s.name(sa), "via": "IRSA", "identity": identity(sa), "path": data.podauth.lib.k8s.irsa_annotation_path} |
+		some sa in objs
 		sa.kind == "ServiceAccount"
 		arn := k8s.irsa_role(sa)
 		arn_role_name(arn)
 	],
 	[{"role": name, "arn": arn, "namespace": a.namespace, "service_account": a.service_account, "via": "Pod Identity", "identity": identity(obj), "path": a.path} |
-		some obj in known_objects
+		some obj in objs
+		k8s.association_kinds[obj.kind]
 		some a in k8s.association_entries(obj)
 		is_string(a.namespace)
 		is_string(a.service_account)
@@ -523,17 +530,23 @@ association_role_names(obj, a) := {[arn_role_name(a.role_arn), a.role_arn]} if {
 context_identities := idx if idx := data.podauth.lib.objects.prebuilt.context_identities
 else := {identity(obj) | some obj in data.podauth.lib.objects.context}
 
-# Reviewed objects missing from the context (admission), then the context.
-known_objects := array.concat(
-	[obj |
-		some obj in data.podauth.lib.objects.review
-		not context_identities[identity(obj)]
-	],
-	data.podauth.lib.objects.context,
-)
+# Kinds that can declare a role user.
+role_user_kinds := {"ServiceAccount"} | data.podauth.lib.k8s.association_kinds
 
-# [identity, position] of every reviewed object (an identity may repeat).
-review_refs contains [identity(obj), ref] if some ref, obj in data.podauth.lib.objects.review
+# Reviewed objects that can declare a role user and are missing from the
+# context (admission).
+review_only_role_objects := [obj |
+	some obj in data.podauth.lib.objects.review
+	role_user_kinds[obj.kind]
+	not context_identities[identity(obj)]
+]
+
+# [identity, position] of every reviewed object of a role-user kind (the only
+# identities review_ref is asked for); an identity may repeat.
+review_refs contains [identity(obj), ref] if {
+	some ref, obj in data.podauth.lib.objects.review
+	role_user_kinds[obj.kind]
+}
 
 # The first position of a reviewed object with this identity.
 review_ref(id) := min({ref | some [i, ref] in review_refs; i == id})

@@ -33,21 +33,30 @@ agent_uri(v) if {
 }
 
 # True when at least one object of namespace kube-system is in the context, so
-# the absence of the agent DaemonSet there means something.
-kube_system_in_scope if {
+# the absence of the agent DaemonSet there means something. Both facts depend
+# on the context alone: lookup indexes (podauth.lib.lookups), false when not so.
+kube_system_in_scope := in_scope if {
+	in_scope := data.podauth.lib.objects.prebuilt.kube_system_in_scope
+} else := true if {
 	some obj in data.podauth.lib.objects.context
 	obj.metadata.namespace == "kube-system"
-}
+} else := false
 
 # The agent DaemonSet is in the context, or the cluster definition in the
 # context installs it: an eksctl ClusterConfig with the eks-pod-identity-agent
 # addon or with Auto Mode (the agent is built in), an ACK or Crossplane Addon.
-agent_present if data.podauth.lib.k8s.daemon_sets[agent_daemon_set_key]
-
-agent_present if {
+agent_present := present if {
+	present := data.podauth.lib.objects.prebuilt.agent_present
+} else := true if {
+	data.podauth.lib.k8s.daemon_sets[agent_daemon_set_key]
+} else := true if {
 	some obj in data.podauth.lib.objects.context
+	agent_declaring_kinds[obj.kind]
 	agent_declared_by(obj)
-}
+} else := false
+
+# The kinds agent_declared_by reads.
+agent_declaring_kinds := {"ClusterConfig", "Addon"}
 
 agent_declared_by(obj) if {
 	obj.kind == "ClusterConfig"
@@ -110,7 +119,7 @@ pod_identity_use(pod) := {
 	"path": service_account_path(pod),
 	"how": sprintf("ServiceAccount %q has a Pod Identity association", [pod.service_account]),
 } if {
-	data.podauth.lib.k8s.pod_identity_keys[k8s.key(pod.namespace, pod.service_account)]
+	data.podauth.lib.k8s.pod_identity_keys[pod.sa_key]
 } else := {
 	"pod": pod,
 	"path": agent_env_path[pod.ref],

@@ -228,6 +228,9 @@ crossplane_groups := {"eks.aws.upbound.io", "eks.aws.m.upbound.io"}
 # ACK's kind, and Terraform associations the CLI converts with ACK's field names.
 ack_association_groups := {"eks.services.k8s.aws", "podauth.io"}
 
+# The kinds association_entries reads: objects of any other kind declare none.
+association_kinds := {"PodIdentityAssociation", "ClusterConfig"}
+
 # Normalised associations declared by one object: the ACK and Crossplane
 # PodIdentityAssociation kinds (and Terraform's, converted by the CLI), and
 # eksctl ClusterConfig iam.podIdentityAssociations.
@@ -260,9 +263,19 @@ association_entries(obj) := [{
 	obj.kind == "ClusterConfig"
 } else := []
 
+# The association entries of each reviewed object that declares any, by ref:
+# computed once for the rules that report on associations.
+reviewed_associations[ref] := entries if {
+	some ref, obj in data.podauth.lib.objects.review
+	association_kinds[obj.kind]
+	entries := association_entries(obj)
+	count(entries) > 0
+}
+
 pod_identity_associations := idx if idx := data.podauth.lib.objects.prebuilt.pod_identity_associations
 else := [a |
 	some obj in data.podauth.lib.objects.context
+	association_kinds[obj.kind]
 	some a in association_entries(obj)
 ]
 
@@ -276,6 +289,9 @@ associations_in_scope if count(pod_identity_associations) > 0
 
 irsa_annotation := "eks.amazonaws.com/role-arn"
 
+# Where findings point for that annotation, rendered once.
+irsa_annotation_path := path(["metadata", "annotations", irsa_annotation])
+
 # Role ARN of a ServiceAccount object's IRSA annotation.
 irsa_role(sa) := k8s_annotation if {
 	annos := annotations(sa.metadata)
@@ -285,7 +301,8 @@ irsa_role(sa) := k8s_annotation if {
 }
 
 # eksctl ClusterConfig iam.serviceAccounts[] declare IRSA service accounts too.
-eksctl_irsa_keys contains key(object.get(sa.metadata, "namespace", "default"), sa.metadata.name) if {
+eksctl_irsa_keys := idx if idx := data.podauth.lib.objects.prebuilt.eksctl_irsa_keys
+else := {key(object.get(sa.metadata, "namespace", "default"), sa.metadata.name) |
 	some obj in data.podauth.lib.objects.context
 	obj.kind == "ClusterConfig"
 	some sa in obj.iam.serviceAccounts

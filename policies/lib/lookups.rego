@@ -22,4 +22,11 @@ index := {
 	"iam_roles": data.podauth.lib.iam.roles,
 	"untrusting_irsa": data.podauth.lib.iam.untrusting_irsa,
 	"context_identities": data.podauth.lib.iam.context_identities,
+	"context_role_users": data.podauth.lib.iam.context_role_users,
+	"kube_system_in_scope": data.podauth.lib.identity.kube_system_in_scope,
+	"agent_present": data.podauth.lib.identity.agent_present,
+	"eso_targets": data.podauth.lib.facts.eso_targets,
+	"eso_secret_keys": data.podauth.lib.facts.eso_secret_keys,
+	"secret_provider_classes": data.podauth.lib.secrets.secret_provider_classes,
+	"eksctl_irsa_keys": data.podauth.lib.k8s.eksctl_irsa_keys,
 }

@@ -60,7 +60,9 @@ csi_driver := "secrets-store.csi.k8s.io"
 # SecretProviderClasses in the context, by "namespace/name". The value drops
 # apiVersion so that one class replicated under both v1 and v1alpha1 (possible
 # in a Gatekeeper inventory) yields equal values instead of a key conflict.
-secret_provider_classes[k8s.key(k8s.namespace(spc), k8s.name(spc))] := object.remove(spc, ["apiVersion"]) if {
+# A lookup index (podauth.lib.lookups).
+secret_provider_classes := idx if idx := data.podauth.lib.objects.prebuilt.secret_provider_classes
+else := {k8s.key(k8s.namespace(spc), k8s.name(spc)): object.remove(spc, ["apiVersion"]) |
 	some spc in data.podauth.lib.objects.context
 	spc.kind == "SecretProviderClass"
 	is_string(spc.apiVersion)

@@ -131,15 +131,18 @@ fn split_documents(text: &str, from: usize) -> Vec<Chunk<'_>> {
     let mut offset = from;
     for (i, line) in text[from..].split_inclusive('\n').enumerate() {
         let line_no = i + 1;
-        let bare = line.trim_end_matches(['\n', '\r']);
-        if is_marker(bare, "---") && offset > start {
-            chunks.push(make_chunk(text, start, offset, start_line));
-            start = offset;
-            start_line = line_no;
-        } else if is_marker(bare, "...") {
-            chunks.push(make_chunk(text, start, offset, start_line));
-            start = offset + line.len();
-            start_line = line_no + 1;
+        // Only a line starting with `-` or `.` can be a marker.
+        if line.starts_with(['-', '.']) {
+            let bare = line.trim_end_matches(['\n', '\r']);
+            if is_marker(bare, "---") && offset > start {
+                chunks.push(make_chunk(text, start, offset, start_line));
+                start = offset;
+                start_line = line_no;
+            } else if is_marker(bare, "...") {
+                chunks.push(make_chunk(text, start, offset, start_line));
+                start = offset + line.len();
+                start_line = line_no + 1;
+            }
         }
         offset += line.len();
     }

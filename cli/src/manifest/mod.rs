@@ -196,9 +196,12 @@ pub fn parse_text(
 /// character (tab, newline and carriage return aside). Such a file is binary
 /// data, not an empty manifest.
 fn binary_data(file: &str, text: &str) -> Option<InputError> {
-    let (offset, c) = text
-        .char_indices()
-        .find(|(_, c)| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7f}'))?;
+    // One search over the whole file, not a loop per character.
+    static CONTROL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let control = CONTROL
+        .get_or_init(|| regex::Regex::new(r"[\x00-\x08\x0B\x0C\x0E-\x1F]").expect("valid regex"));
+    let offset = control.find(text)?.start();
+    let c = text.as_bytes()[offset];
     let line = text[..offset].bytes().filter(|b| *b == b'\n').count() + 1;
     Some(InputError {
         file: file.to_string(),
@@ -206,7 +209,7 @@ fn binary_data(file: &str, text: &str) -> Option<InputError> {
         line: Some(line),
         message: format!(
             "binary data, not YAML or JSON (control character 0x{:02x} at byte {offset})",
-            c as u32
+            u32::from(c)
         ),
     })
 }
@@ -354,5 +357,23 @@ fn describe(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "a mapping",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::binary_data;
+
+    #[test]
+    fn control_characters_mark_binary_data() {
+        let e = binary_data("f", "a: é\nb: \u{1}\n").unwrap();
+        assert_eq!(e.line, Some(2));
+        assert!(
+            e.message.ends_with("(control character 0x01 at byte 9)"),
+            "{}",
+            e.message
+        );
+        assert!(binary_data("f", "a:\tb\r\nc: \u{7f}\u{85}é\n").is_none());
+        assert!(binary_data("f", "\u{1f}").is_some());
     }
 }

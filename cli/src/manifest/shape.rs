@@ -143,33 +143,29 @@ const CLUSTER_CONFIG: &[(&str, Ty)] = &[
 
 const NODE_CLASS: &[(&str, Ty)] = &[("spec.metadataOptions", Obj)];
 
-/// The kind registry's pod template path, dotted (`""` for a Pod).
-fn template_root(kind: &str) -> Option<String> {
-    podauth_policies::kinds::pod_template(kind).map(|path| path.join("."))
-}
-
 /// The first field whose type is wrong, as `(path, message)`; `path` uses the
 /// finding path syntax so its line can be located.
 pub fn check(object: &Value) -> Option<(String, String)> {
     let kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
-    if let bad @ Some(_) = check_rules(object, "", METADATA) {
-        return bad;
+    if let Some(bad) = check_rules(object, METADATA) {
+        return Some(bad.at(""));
     }
-    if let Some(root) = template_root(kind) {
-        let base = if root.is_empty() {
-            object
-        } else {
-            get_path(object, &root).unwrap_or(&Value::Null)
-        };
+    if let Some(template) = podauth_policies::kinds::pod_template(kind) {
+        let base = template
+            .iter()
+            .try_fold(object, |v, k| v.get(k))
+            .unwrap_or(&Value::Null);
+        // Paths are only spelled out for a violation, never on the way.
+        let root = || template.join(".");
         let with = |p: &str| {
-            if root.is_empty() {
+            if template.is_empty() {
                 p.to_string()
             } else {
-                format!("{root}.{p}")
+                format!("{}.{p}", root())
             }
         };
-        if let bad @ Some(_) = check_rules(base, &root, POD_TEMPLATE) {
-            return bad;
+        if let Some(bad) = check_rules(base, POD_TEMPLATE) {
+            return Some(bad.at(&root()));
         }
         if let Some(spec) = base.get("spec") {
             for field in ["initContainers", "containers", "ephemeralContainers"] {
@@ -183,9 +179,8 @@ pub fn check(object: &Value) -> Option<(String, String)> {
                     ));
                 };
                 for (i, c) in items.iter().enumerate() {
-                    let prefix = with(&format!("spec.{field}[{i}]"));
-                    if let bad @ Some(_) = check_rules(c, &prefix, CONTAINER) {
-                        return bad;
+                    if let Some(bad) = check_rules(c, CONTAINER) {
+                        return Some(bad.at(&with(&format!("spec.{field}[{i}]"))));
                     }
                 }
             }
@@ -207,53 +202,96 @@ pub fn check(object: &Value) -> Option<(String, String)> {
     };
     extra
         .iter()
-        .find_map(|rules| check_rules(object, "", rules))
+        .find_map(|rules| check_rules(object, rules))
+        .map(|bad| bad.at(""))
+}
+
+/// One step from a value to a child.
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// A field of the wrong type, found under some base value.
+struct Violation<'v> {
+    /// The steps from the base to the field, innermost first.
+    steps: Vec<Step<'v>>,
+    expected: Ty,
+    found: &'static str,
+}
+
+impl Violation<'_> {
+    /// `(path, message)`, with the path under `prefix` (the base's own path).
+    fn at(&self, prefix: &str) -> (String, String) {
+        let path = self
+            .steps
+            .iter()
+            .rev()
+            .fold(prefix.to_string(), |path, step| match step {
+                Step::Key(k) => join_key(&path, k),
+                Step::Index(i) => format!("{path}[{i}]"),
+            });
+        let shown = if path.is_empty() {
+            "the object".to_string()
+        } else {
+            path.clone()
+        };
+        let message = format!(
+            "{shown} must be {}, not {}",
+            self.expected.name(),
+            self.found
+        );
+        (path, message)
+    }
 }
 
 /// Runs the rules under `base`; `Some` on the first violation.
-fn check_rules(base: &Value, prefix: &str, rules: &[(&str, Ty)]) -> Option<(String, String)> {
-    for (pattern, ty) in rules {
-        let segments: Vec<&str> = if pattern.is_empty() {
-            vec![]
-        } else {
-            pattern.split('.').collect()
-        };
-        if let Some(bad) = find_violation(base, &segments, *ty, prefix.to_string()) {
-            return Some(bad);
-        }
-    }
-    None
+fn check_rules<'v>(base: &'v Value, rules: &[(&'static str, Ty)]) -> Option<Violation<'v>> {
+    rules
+        .iter()
+        .find_map(|(pattern, ty)| find_violation(base, pattern, *ty))
 }
 
-fn find_violation(v: &Value, segments: &[&str], ty: Ty, path: String) -> Option<(String, String)> {
-    let Some((first, rest)) = segments.split_first() else {
-        return (!ty.matches(v)).then(|| {
-            let shown = if path.is_empty() {
-                "the object".to_string()
-            } else {
-                path.clone()
-            };
-            (
-                path,
-                format!("{shown} must be {}, not {}", ty.name(), describe(v)),
-            )
+/// Follows the dotted `pattern` (`*`: every list element or mapping value)
+/// from `v` to the first value that is not a `ty`.
+fn find_violation<'v>(v: &'v Value, pattern: &'static str, ty: Ty) -> Option<Violation<'v>> {
+    if pattern.is_empty() {
+        return (!ty.matches(v)).then(|| Violation {
+            steps: Vec::new(),
+            expected: ty,
+            found: describe(v),
         });
+    }
+    let (first, rest) = pattern.split_once('.').unwrap_or((pattern, ""));
+    let under = |step: Step<'v>, child: &'v Value| {
+        find_violation(child, rest, ty).map(|mut bad| {
+            bad.steps.push(step);
+            bad
+        })
     };
-    if *first == "*" {
+    if first == "*" {
         match v {
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .find_map(|(i, item)| find_violation(item, rest, ty, format!("{path}[{i}]"))),
-            Value::Object(map) => map
-                .iter()
-                .find_map(|(k, item)| find_violation(item, rest, ty, join_key(&path, k))),
+                .find_map(|(i, item)| under(Step::Index(i), item)),
+            Value::Object(map) => map.iter().find_map(|(k, item)| under(Step::Key(k), item)),
             _ => None,
         }
     } else {
-        let child = v.as_object()?.get(*first)?;
-        find_violation(child, rest, ty, join_key(&path, first))
+        let child = field(v.as_object()?, first)?;
+        under(Step::Key(first), child)
     }
+}
+
+/// `map[key]`. Object mappings are small, and a scan compares a few short
+/// keys where a lookup hashes the key first; large ones (data, labels) are
+/// looked up.
+fn field<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() > 16 {
+        return map.get(key);
+    }
+    map.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// Appends a key in the finding path syntax (`a.b`, `a["x.y/z"]`).
@@ -267,10 +305,6 @@ fn join_key(path: &str, key: &str) -> String {
         (false, true) => format!("{path}.{key}"),
         (_, false) => format!("{path}[{}]", serde_json::to_string(key).unwrap_or_default()),
     }
-}
-
-fn get_path<'v>(v: &'v Value, dotted: &str) -> Option<&'v Value> {
-    dotted.split('.').try_fold(v, |v, k| v.get(k))
 }
 
 fn describe(v: &Value) -> &'static str {
@@ -310,5 +344,36 @@ mod tests {
         );
         let sec = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"a": 5}});
         assert_eq!(check(&sec).unwrap().0, "data.a");
+    }
+
+    #[test]
+    fn paths_start_at_the_kinds_pod_template() {
+        let cron = json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "b"},
+            "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "c",
+                "env": [{"name": "X", "valueFrom": {"secretKeyRef": 5}}]}]}}}}}});
+        assert_eq!(
+            check(&cron).unwrap(),
+            (
+                "spec.jobTemplate.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef".into(),
+                "spec.jobTemplate.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef must be a mapping, not a number".into()
+            )
+        );
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"volumes": [{"csi": {"volumeAttributes": {"a.b/c": 1}}}], "containers": 7}});
+        assert_eq!(
+            check(&pod).unwrap().0,
+            "spec.volumes[0].csi.volumeAttributes[\"a.b/c\"]"
+        );
+        let template = json!({"apiVersion": "v1", "kind": "PodTemplate", "metadata": {"name": "t"},
+            "template": {"metadata": {"labels": {"app": 3}}}});
+        assert_eq!(check(&template).unwrap().0, "template.metadata.labels.app");
+        let bare = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": 7}});
+        assert_eq!(
+            check(&bare).unwrap(),
+            (
+                "spec.containers".into(),
+                "spec.containers must be a list".into()
+            )
+        );
     }
 }

@@ -97,19 +97,7 @@ akia_in(text) if {
 	startswith(k, "AKIA")
 }
 
-# --- ExternalSecret ownership ---
-
-# "namespace/name" of every Secret an ExternalSecret in the context targets.
-external_secret_targets contains k8s.key(k8s.namespace(es), target_name(es)) if {
-	some es in data.podauth.lib.objects.context
-	es.kind == "ExternalSecret"
-	k8s.group(es.apiVersion) == "external-secrets.io"
-}
-
-target_name(es) := es.spec.target.name if {
-	is_string(es.spec.target.name)
-	es.spec.target.name != ""
-} else := k8s.name(es)
+# --- ExternalSecret ownership (podauth.lib.facts.eso_targets) ---
 
 low_note := "; managed static credentials synced by External Secrets Operator"
 
@@ -122,5 +110,5 @@ managed(secret) := sprintf(" (owned by ExternalSecret %q%s)", [owners[0], low_no
 	owners := sort([o.name | some o in secret.metadata.ownerReferences; o.kind == "ExternalSecret"])
 	count(owners) > 0
 } else := sprintf(" (the target of an ExternalSecret%s)", [low_note]) if {
-	external_secret_targets[k8s.key(k8s.namespace(secret), k8s.name(secret))]
+	data.podauth.lib.facts.eso_targets[k8s.key(k8s.namespace(secret), k8s.name(secret))]
 } else := ""

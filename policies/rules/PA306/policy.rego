@@ -42,7 +42,7 @@ import data.podauth.lib.result
 
 deny contains result.finding(ref, identity.service_account_path(pod), msg) if {
 	some ref, pod in data.podauth.lib.k8s.pods
-	k := k8s.key(pod.namespace, pod.service_account)
+	k := pod.sa_key
 	not data.podauth.lib.k8s.service_accounts[k]
 	data.podauth.lib.k8s.namespaces_with_service_accounts[pod.namespace]
 	absence_trusted(pod.service_account)

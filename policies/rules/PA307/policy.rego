@@ -40,7 +40,7 @@ import data.podauth.lib.k8s
 import data.podauth.lib.objects
 import data.podauth.lib.result
 
-deny contains result.finding(ref, k8s.path(["metadata", "annotations", data.podauth.lib.k8s.irsa_annotation]), msg) if {
+deny contains result.finding(ref, data.podauth.lib.k8s.irsa_annotation_path, msg) if {
 	some ref, sa in data.podauth.lib.objects.review
 	sa.kind == "ServiceAccount"
 	role := k8s.irsa_role(sa)

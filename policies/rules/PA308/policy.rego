@@ -51,7 +51,7 @@ other_account(arn) := account if {
 	account != cluster_account
 }
 
-deny contains result.finding(ref, k8s.path(["metadata", "annotations", data.podauth.lib.k8s.irsa_annotation]), msg) if {
+deny contains result.finding(ref, data.podauth.lib.k8s.irsa_annotation_path, msg) if {
 	some ref, sa in data.podauth.lib.objects.review
 	sa.kind == "ServiceAccount"
 	role := k8s.irsa_role(sa)
@@ -68,8 +68,9 @@ deny contains result.finding(ref, sprintf("iam.serviceAccounts[%d].attachRoleARN
 }
 
 deny contains result.finding(ref, sprintf("%s.%s", [a.path, role_field(obj)]), msg) if {
-	some ref, obj in data.podauth.lib.objects.review
-	some a in k8s.association_entries(obj)
+	some ref, entries in data.podauth.lib.k8s.reviewed_associations
+	obj := data.podauth.lib.objects.review[ref]
+	some a in entries
 	account := other_account(a.role_arn)
 	msg := sprintf("%s %q associates ServiceAccount %s/%s with the role %s in account %s, not the cluster's account %s; Pod Identity roles must be in the cluster's account, reach the other account with targetRoleArn (role chaining)", [obj.kind, k8s.name(obj), a.namespace, a.service_account, a.role_arn, account, cluster_account])
 }

@@ -41,8 +41,9 @@ import data.podauth.lib.objects
 import data.podauth.lib.result
 
 deny contains result.finding(ref, sprintf("%s.%s", [a.path, service_account_field(obj)]), msg) if {
-	some ref, obj in data.podauth.lib.objects.review
-	some i, a in k8s.association_entries(obj)
+	some ref, entries in data.podauth.lib.k8s.reviewed_associations
+	obj := data.podauth.lib.objects.review[ref]
+	some i, a in entries
 	is_string(a.namespace)
 	is_string(a.service_account)
 	a.service_account != ""

@@ -51,9 +51,8 @@ agent_missing if {
 
 deny contains result.finding(ref, association_path(obj, entries), msg) if {
 	agent_missing
-	some ref, obj in data.podauth.lib.objects.review
-	entries := k8s.association_entries(obj)
-	count(entries) > 0
+	some ref, entries in data.podauth.lib.k8s.reviewed_associations
+	obj := data.podauth.lib.objects.review[ref]
 	msg := sprintf("%s %q declares an EKS Pod Identity association, but no eks-pod-identity-agent DaemonSet runs in kube-system, so the role is never handed to pods", [obj.kind, k8s.name(obj)])
 }
 
@@ -64,8 +63,6 @@ deny contains result.finding(ref, use.path, msg) if {
 }
 
 # One finding per object: an eksctl ClusterConfig is reported at its list.
-association_path(obj, _) := "iam.podIdentityAssociations" if {
+association_path(obj, entries) := "iam.podIdentityAssociations" if {
 	obj.kind == "ClusterConfig"
-} else := entries[0].path if {
-	entries := k8s.association_entries(obj)
-}
+} else := entries[0].path

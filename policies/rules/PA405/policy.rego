@@ -44,8 +44,9 @@ import data.podauth.lib.k8s
 import data.podauth.lib.result
 
 deny contains result.finding(ref, a.path, msg) if {
-	some ref, obj in data.podauth.lib.objects.review
-	some a in k8s.association_entries(obj)
+	some ref, entries in data.podauth.lib.k8s.reviewed_associations
+	obj := data.podauth.lib.objects.review[ref]
+	some a in entries
 	rs := iam.association_roles(obj, a)
 	count(rs) > 0
 	every r in rs {
